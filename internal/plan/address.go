@@ -1,0 +1,47 @@
+package plan
+
+import "strings"
+
+// ConfigAddress strips instance keys from an absolute resource instance address:
+// module.app["x"].aws_iam_role.task[0] → module.app.aws_iam_role.task.
+// Keys are skipped as whole bracketed tokens, so quoted keys containing dots or
+// brackets ("a.b[0]") do not confuse it.
+func ConfigAddress(addr string) string {
+	if !strings.Contains(addr, "[") {
+		return addr
+	}
+	var b strings.Builder
+	b.Grow(len(addr))
+	for i := 0; i < len(addr); i++ {
+		c := addr[i]
+		if c != '[' {
+			b.WriteByte(c)
+			continue
+		}
+		// skip to the matching ']' honouring quoted strings
+		inQuote := false
+		for i++; i < len(addr); i++ {
+			switch {
+			case inQuote && addr[i] == '\\':
+				i++
+			case addr[i] == '"':
+				inQuote = !inQuote
+			case !inQuote && addr[i] == ']':
+				goto closed
+			}
+		}
+	closed:
+	}
+	return b.String()
+}
+
+// ModulePath returns the module part of a configuration address ("" for root):
+// module.a.module.b.aws_x.y → module.a.module.b.
+func ModulePath(configAddr string) string {
+	parts := strings.Split(configAddr, ".")
+	end := 0
+	for end+1 < len(parts) && parts[end] == "module" {
+		end += 2
+	}
+	return strings.Join(parts[:end], ".")
+}

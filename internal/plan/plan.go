@@ -1,0 +1,122 @@
+// Package plan reads Terraform and OpenTofu plans (the JSON of `terraform show -json`,
+// or a saved planfile through the terraform binary) as a stream and keeps only what
+// a review needs. It knows Terraform's formats and nothing of AWS.
+package plan
+
+// Plan is the part of a Terraform plan that hiyari reviews.
+type Plan struct {
+	// Source names the input as the user gave it ("-" is stdin).
+	Source string
+	// FormatVersion is the JSON format version ("0.1" … "1.2"); empty in trimmed fixtures.
+	FormatVersion string
+	// TerraformVersion is the version of Terraform or OpenTofu that wrote the plan.
+	TerraformVersion string
+	// Changes are the planned resource changes (resource_changes), in plan order.
+	Changes []*Change
+	// Drift lists changes made outside Terraform since the last apply (resource_drift).
+	Drift []*Change
+	// Outputs are the planned output changes (output_changes), sorted by name.
+	Outputs []OutputChange
+	// Prior summarises the state the plan was made against.
+	Prior PriorState
+	// Config is what the configuration declares.
+	Config Config
+	// Errored is true when planning failed part way (Terraform 1.4+).
+	Errored bool
+	// Complete is false when the plan is partial, e.g. deferred changes.
+	Complete *bool
+	// Applyable reports whether Terraform would apply this plan (Terraform 1.4+).
+	Applyable *bool
+	// Timestamp is when the plan was made (Terraform 1.5+).
+	Timestamp string
+}
+
+// Change is one planned change to one resource instance.
+type Change struct {
+	// Address is the absolute instance address, e.g. module.app[0].aws_iam_role.task["a"].
+	Address string
+	// PreviousAddress is set when the instance moves (a `moved` block or state mv).
+	PreviousAddress string
+	// ModuleAddress is the module instance path, empty in the root module.
+	ModuleAddress string
+	// Mode is "managed" or "data".
+	Mode string
+	// Type is the resource type, e.g. aws_iam_role.
+	Type string
+	// Name is the resource name in configuration.
+	Name string
+	// Index is the raw JSON of the count or for_each key, empty when absent.
+	Index string
+	// Deposed is the deposed object key when the change concerns a deposed object.
+	Deposed string
+	// ProviderName is the provider source address.
+	ProviderName string
+	// Actions is what Terraform will do.
+	Actions Actions
+	// ActionReason is Terraform's reason for the action, when it gives one.
+	ActionReason string
+	// Before and After are the object's values; absent (nil) for no-op and read
+	// changes, which the review does not inspect, to keep memory low.
+	Before, After Value
+	// BeforeSensitive and AfterSensitive mark which parts of Before and After are
+	// sensitive: true at a path means the value there must never be shown.
+	BeforeSensitive, AfterSensitive Value
+	// ReplacePaths are the attribute paths that force replacement (raw JSON).
+	ReplacePaths Value
+	// ImportingID is the id being imported, when the change imports an object.
+	ImportingID string
+	// Importing is true when the change imports an existing object (Terraform 1.5+).
+	Importing bool
+}
+
+// Moved reports whether the change moves the instance from another address.
+func (c *Change) Moved() bool {
+	return c.PreviousAddress != "" && c.PreviousAddress != c.Address
+}
+
+// ConfigAddress is the address of the configuration block that declares the instance:
+// the module path and resource, without instance keys.
+func (c *Change) ConfigAddress() string { return ConfigAddress(c.Address) }
+
+// OutputChange is a planned change to a root module output.
+type OutputChange struct {
+	Name      string
+	Actions   Actions
+	Sensitive bool
+}
+
+// PriorState summarises the prior state embedded in the plan.
+type PriorState struct {
+	// Present is false when the plan carries no prior_state (e.g. a first apply).
+	Present bool
+	// Managed is the number of managed resource instances in the prior state.
+	Managed int
+	// Data is the number of data resource instances in the prior state.
+	Data int
+}
+
+// Config summarises the configuration embedded in the plan.
+type Config struct {
+	// Present is false when the plan carries no configuration section.
+	Present bool
+	// Declared holds every declared resource's configuration address
+	// (module.a.module.b.aws_x.y) mapped to its references.
+	Declared map[string]*ConfigResource
+}
+
+// ConfigResource is a resource block declared in configuration.
+type ConfigResource struct {
+	// Address is the configuration address without instance keys.
+	Address string
+	// Type and Name identify the block.
+	Type, Name string
+	// References are the addresses its expressions refer to, as Terraform lists them
+	// (module-relative, e.g. aws_iam_role.exec.arn), deduplicated.
+	References []string
+}
+
+// Declares reports whether the configuration declares the block of a change's address.
+func (c Config) Declares(address string) bool {
+	_, ok := c.Declared[ConfigAddress(address)]
+	return ok
+}
