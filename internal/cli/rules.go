@@ -1,7 +1,54 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"io/fs"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hiyari-dev/hiyari/docs"
+	"github.com/hiyari-dev/hiyari/internal/rules"
+)
 
 func newRulesCmd(app *App) *cobra.Command {
-	return &cobra.Command{Use: "rules", Short: "List and explain hiyari's review rules"}
+	cmd := &cobra.Command{Use: "rules", Short: "List and explain hiyari's review rules"}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "list",
+		Short: "List every rule with its severity",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			tw := tabwriter.NewWriter(app.IO.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "RULE\tSEVERITY\tCATCHES")
+			for _, r := range rules.Registry() {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID(), r.Severity(), r.Summary())
+			}
+			return tw.Flush()
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
+		Use:   "show ID",
+		Short: "Show a rule's documentation: example, why, how to fix",
+		Args:  exactArgs(1, "a rule id (see 'hiyari rules list')"),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			var ids []string
+			for _, r := range rules.Registry() {
+				ids = append(ids, r.ID())
+			}
+			return ids, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, ok := rules.Lookup(args[0])
+			if !ok {
+				return fmt.Errorf("rules show %q: no such rule; 'hiyari rules list' shows them", args[0])
+			}
+			page, err := fs.ReadFile(docs.Rules, "rules/"+r.ID()+".md")
+			if err != nil {
+				return fmt.Errorf("rules show %s: documentation missing from this build: %w", r.ID(), err)
+			}
+			_, err = app.IO.Out.Write(page)
+			return err
+		},
+	})
+	return cmd
 }

@@ -27,12 +27,12 @@ const (
 	KindCreate        Kind = "create"
 	KindUpdate        Kind = "update"
 	KindDelete        Kind = "delete"
-	KindReplace       Kind = "replace"                // delete then create
-	KindReplaceCBD    Kind = "replace-create-first"   // create then delete (create_before_destroy)
+	KindReplace       Kind = "replace"              // delete then create
+	KindReplaceCBD    Kind = "replace-create-first" // create then delete (create_before_destroy)
 	KindRead          Kind = "read"
 	KindNoOp          Kind = "no-op"
 	KindForget        Kind = "forget"
-	KindForgetReplace Kind = "forget-create"          // forget then create (Terraform 1.7+ removed blocks)
+	KindForgetReplace Kind = "forget-create" // forget then create (Terraform 1.7+ removed blocks)
 	KindUnknown       Kind = "unknown"
 )
 

@@ -1,0 +1,117 @@
+package render
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/hiyari-dev/hiyari/internal/report"
+)
+
+const (
+	ansiReset = "\x1b[0m"
+	ansiBold  = "\x1b[1m"
+	ansiRed   = "\x1b[31m"
+	ansiYel   = "\x1b[33m"
+	ansiGreen = "\x1b[32m"
+	ansiDim   = "\x1b[2m"
+)
+
+// maxTextAddresses bounds the addresses listed under one aggregated finding in text.
+const maxTextAddresses = 20
+
+// Text writes the report for a terminal: verdict first, then findings, then changes.
+func Text(w io.Writer, rep *report.Report, opts Options) error {
+	bw := bufio.NewWriter(w)
+	paint := func(code, s string) string {
+		if !opts.Color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	sevColor := func(s report.Severity) string {
+		switch s {
+		case report.Critical, report.High:
+			return ansiRed
+		case report.Medium:
+			return ansiYel
+		}
+		return ansiDim
+	}
+	v := rep.Verdict
+	status := paint(ansiGreen+ansiBold, "PASS")
+	if v.Status == "fail" {
+		status = paint(ansiRed+ansiBold, "FAIL")
+	}
+	fmt.Fprintf(bw, "hiyari %s  %s\n", status, v.Reason)
+	fmt.Fprintf(bw, "plan:     %s", rep.Input.Source)
+	if rep.Input.TerraformVersion != "" {
+		fmt.Fprintf(bw, " (Terraform %s)", rep.Input.TerraformVersion)
+	}
+	fmt.Fprintln(bw)
+	if rep.Context.Env != "" {
+		fmt.Fprintf(bw, "expected: environment %s (%s)\n", rep.Context.Env, rep.Context.EnvSource)
+	}
+	fmt.Fprintf(bw, "changes:  %s", strings.Join(summaryParts(rep.Summary), ", "))
+	if rep.Summary.Drift > 0 {
+		fmt.Fprintf(bw, "; %d drifted outside Terraform", rep.Summary.Drift)
+	}
+	fmt.Fprintln(bw)
+	if len(rep.Findings) == 0 {
+		fmt.Fprintln(bw, "\nNo findings.")
+	} else {
+		fmt.Fprintf(bw, "\nFindings (%d):\n", len(rep.Findings))
+	}
+	for _, f := range rep.Findings {
+		sev := fmt.Sprintf("%-8s", strings.ToUpper(string(f.Severity)))
+		ack := ""
+		if f.Acknowledged {
+			ack = paint(ansiDim, " [acknowledged: "+f.AcknowledgeReason+"]")
+		}
+		fmt.Fprintf(bw, "\n  %s %s%s\n", paint(sevColor(f.Severity)+ansiBold, sev), paint(ansiBold, f.Rule), ack)
+		fmt.Fprintf(bw, "           %s\n", f.Message)
+		if len(f.Addresses) > 1 {
+			for i, a := range f.Addresses {
+				if i == maxTextAddresses {
+					fmt.Fprintf(bw, "           … and %d more (see --format json)\n", len(f.Addresses)-i)
+					break
+				}
+				fmt.Fprintf(bw, "           - %s%s\n", a, evidenceFor(f, a))
+			}
+		} else {
+			for _, e := range f.Evidence {
+				fmt.Fprintf(bw, "           %s = %s\n", e.Path, shorten(e.Value, 120))
+			}
+		}
+		fmt.Fprintf(bw, "           fix: %s\n", f.Remediation)
+		fmt.Fprintf(bw, "           %s\n", paint(ansiDim, f.DocURL))
+	}
+	if len(rep.Changes) > 0 {
+		fmt.Fprintf(bw, "\nChanges (%d):\n", len(rep.Changes))
+		for _, c := range rep.Changes {
+			line := fmt.Sprintf("  %-24s %s", c.Action, c.Address)
+			if c.PreviousAddress != "" {
+				line += " (moved from " + c.PreviousAddress + ")"
+			}
+			if c.Importing {
+				line += " (import)"
+			}
+			if c.ActionReason != "" {
+				line += paint(ansiDim, "  ["+c.ActionReason+"]")
+			}
+			fmt.Fprintln(bw, line)
+		}
+	}
+	return bw.Flush()
+}
+
+// evidenceFor returns " (path = value)" for an address in an aggregated finding.
+func evidenceFor(f report.Finding, addr string) string {
+	for _, e := range f.Evidence {
+		if e.Address == addr {
+			return fmt.Sprintf("  (%s = %s)", e.Path, shorten(e.Value, 80))
+		}
+	}
+	return ""
+}

@@ -1,0 +1,161 @@
+// Package report is hiyari's versioned review result. The JSON form of Report is the
+// contract: every other output (text, Markdown, SARIF, annotations, the PR comment)
+// is rendered from it, and nothing secret is ever put into it.
+package report
+
+// SchemaVersion is the version of the JSON report. The minor number grows when fields
+// are added; the major number when a field changes meaning or disappears.
+const SchemaVersion = "1.0"
+
+// Report is the result of reviewing one plan.
+type Report struct {
+	SchemaVersion string     `json:"schema_version"`
+	Tool          Tool       `json:"tool"`
+	Input         Input      `json:"input"`
+	Context       Context    `json:"context"`
+	Summary       Summary    `json:"summary"`
+	Verdict       Verdict    `json:"verdict"`
+	Findings      []Finding  `json:"findings"`
+	BlastRadius   []Impact   `json:"blast_radius"`
+	Runbook       []Step     `json:"runbook"`
+	Changes       []Change   `json:"changes"`
+	Drift         []Change   `json:"drift"`
+	Outputs       []Output   `json:"outputs"`
+	Labels        []string   `json:"labels"`
+}
+
+// Tool names the program that wrote the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Input describes the plan that was reviewed.
+type Input struct {
+	Source           string `json:"source"`
+	FormatVersion    string `json:"format_version,omitempty"`
+	TerraformVersion string `json:"terraform_version,omitempty"`
+	Timestamp        string `json:"timestamp,omitempty"`
+	Errored          bool   `json:"errored,omitempty"`
+	Complete         *bool  `json:"complete,omitempty"`
+}
+
+// Context is what the review expected: the environment and accounts this directory targets.
+type Context struct {
+	// Env is the expected environment, empty when unknown.
+	Env string `json:"env,omitempty"`
+	// EnvSource says where Env came from: "flag", "config", or "".
+	EnvSource string `json:"env_source,omitempty"`
+	// Accounts are the AWS account ids the plan may touch.
+	Accounts []string `json:"accounts,omitempty"`
+}
+
+// Summary counts changes by what they do.
+type Summary struct {
+	Create             int `json:"create"`
+	Update             int `json:"update"`
+	Delete             int `json:"delete"`
+	Replace            int `json:"replace"`
+	ReplaceCreateFirst int `json:"replace_create_before_destroy"`
+	Read               int `json:"read"`
+	NoOp               int `json:"no_op"`
+	Forget             int `json:"forget"`
+	Move               int `json:"move"`
+	Import             int `json:"import"`
+	Drift              int `json:"drift"`
+	// PriorResources is the number of managed resource instances in the prior state.
+	PriorResources int `json:"prior_resources"`
+	// OutputChanges counts root outputs that change.
+	OutputChanges int `json:"output_changes"`
+}
+
+// Changed reports whether anything would change on apply.
+func (s Summary) Changed() bool {
+	return s.Create+s.Update+s.Delete+s.Replace+s.ReplaceCreateFirst+s.Forget+s.Move+s.Import+s.OutputChanges > 0
+}
+
+// Destroys counts objects the apply destroys (deletes and both kinds of replace).
+func (s Summary) Destroys() int { return s.Delete + s.Replace + s.ReplaceCreateFirst }
+
+// Verdict is the gate's decision.
+type Verdict struct {
+	// Status is "fail" when an unacknowledged finding is at or above FailOn, else "pass".
+	Status string `json:"status"`
+	// FailOn is the threshold severity, or "never".
+	FailOn string `json:"fail_on"`
+	// Highest is the highest severity among unacknowledged findings, "" when none.
+	Highest Severity `json:"highest,omitempty"`
+	// Counts maps severities to numbers of unacknowledged findings.
+	Counts map[Severity]int `json:"counts"`
+	// Acknowledged counts findings acknowledged in configuration.
+	Acknowledged int `json:"acknowledged"`
+	// Reason is one sentence a reviewer reads first.
+	Reason string `json:"reason"`
+}
+
+// Finding is one risk found by one rule.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	// Address is the resource instance address, or the first of Addresses.
+	Address string `json:"address,omitempty"`
+	// Addresses lists every address of an aggregated finding.
+	Addresses   []string   `json:"addresses,omitempty"`
+	Message     string     `json:"message"`
+	Evidence    []Evidence `json:"evidence,omitempty"`
+	Remediation string     `json:"remediation"`
+	DocURL      string     `json:"doc_url"`
+	// Acknowledged is true when configuration accepts this finding; it is shown but
+	// does not gate.
+	Acknowledged      bool   `json:"acknowledged"`
+	AcknowledgeReason string `json:"acknowledge_reason,omitempty"`
+}
+
+// Evidence is one fact behind a finding: where it was seen and what it was.
+type Evidence struct {
+	// Address is the resource the fact is about, when it differs by fact.
+	Address string `json:"address,omitempty"`
+	// Path is the attribute path, e.g. tags.Environment, or a short label.
+	Path string `json:"path"`
+	// Value is the value seen there; "(sensitive)" when Terraform marks it sensitive.
+	Value string `json:"value"`
+}
+
+// Impact is one dependent broken by a deleted or replaced resource (blast radius).
+type Impact struct {
+	Cause     string   `json:"cause"`
+	Dependent string   `json:"dependent"`
+	Type      string   `json:"type"`
+	Via       string   `json:"via"`
+	Impact    string   `json:"impact"`
+	DataLoss  string   `json:"data_loss"`
+	Window    string   `json:"window,omitempty"`
+	Recovery  []string `json:"recovery,omitempty"`
+}
+
+// Step is one ordered recovery step.
+type Step struct {
+	ID      string   `json:"id"`
+	Service string   `json:"service"`
+	Text    string   `json:"text"`
+	For     []string `json:"for,omitempty"`
+}
+
+// Change is one changed resource instance, for the change list.
+type Change struct {
+	Address         string `json:"address"`
+	Type            string `json:"type"`
+	Action          string `json:"action"`
+	Actions         string `json:"actions"`
+	ActionReason    string `json:"action_reason,omitempty"`
+	PreviousAddress string `json:"previous_address,omitempty"`
+	Importing       bool   `json:"importing,omitempty"`
+	Deposed         string `json:"deposed,omitempty"`
+}
+
+// Output is one root module output change; its value is never included.
+type Output struct {
+	Name      string `json:"name"`
+	Action    string `json:"action"`
+	Sensitive bool   `json:"sensitive"`
+}

@@ -1,0 +1,204 @@
+// Package review runs hiyari's rules over a plan and assembles the report: summary,
+// findings in severity order, acknowledgements, the gate's verdict and labels.
+package review
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/hiyari-dev/hiyari/internal/config"
+	"github.com/hiyari-dev/hiyari/internal/plan"
+	"github.com/hiyari-dev/hiyari/internal/report"
+	"github.com/hiyari-dev/hiyari/internal/rules"
+)
+
+// Options are the review's settings, already merged from flags and configuration.
+type Options struct {
+	Config    config.Config
+	Env       string
+	EnvSource string
+	Accounts  []string
+	// FailOn is the gate threshold; "" means never fail.
+	FailOn report.Severity
+	// ToolVersion is written into the report.
+	ToolVersion string
+}
+
+// Review runs every enabled rule over p and returns the report.
+func Review(p *plan.Plan, opts Options) *report.Report {
+	rep := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          report.Tool{Name: "hiyari", Version: opts.ToolVersion},
+		Input: report.Input{
+			Source: p.Source, FormatVersion: p.FormatVersion, TerraformVersion: p.TerraformVersion,
+			Timestamp: p.Timestamp, Errored: p.Errored, Complete: p.Complete,
+		},
+		Context:     report.Context{Env: opts.Env, EnvSource: opts.EnvSource, Accounts: opts.Accounts},
+		Findings:    []report.Finding{},
+		BlastRadius: []report.Impact{},
+		Runbook:     []report.Step{},
+		Changes:     []report.Change{},
+		Drift:       []report.Change{},
+		Outputs:     []report.Output{},
+	}
+	rep.Summary = summarize(p, rep)
+	in := &rules.Input{Plan: p, Config: opts.Config, Env: opts.Env, Accounts: opts.Accounts}
+	for _, r := range rules.Registry() {
+		if !opts.Config.RuleEnabled(r.ID()) {
+			continue
+		}
+		for _, f := range r.Check(in) {
+			f.Rule = r.ID()
+			f.DocURL = rules.DocURL(r.ID())
+			acknowledge(&f, opts.Config)
+			rep.Findings = append(rep.Findings, f)
+		}
+	}
+	sort.SliceStable(rep.Findings, func(i, j int) bool {
+		return rep.Findings[i].Severity.Rank() > rep.Findings[j].Severity.Rank()
+	})
+	rep.Verdict = verdict(rep, opts.FailOn)
+	rep.Labels = labels(rep)
+	return rep
+}
+
+// acknowledge marks a finding accepted when configuration acknowledges its rule for its
+// address — for aggregated findings, for every address it lists.
+func acknowledge(f *report.Finding, cfg config.Config) {
+	addrs := f.Addresses
+	if len(addrs) == 0 {
+		addrs = []string{f.Address}
+	}
+	reason := ""
+	for _, a := range addrs {
+		ack, ok := cfg.Acknowledged(f.Rule, a)
+		if !ok {
+			return
+		}
+		reason = ack.Reason
+	}
+	f.Acknowledged = true
+	f.AcknowledgeReason = reason
+}
+
+func summarize(p *plan.Plan, rep *report.Report) report.Summary {
+	var s report.Summary
+	for _, c := range p.Changes {
+		switch c.Actions.Kind() {
+		case plan.KindCreate:
+			s.Create++
+		case plan.KindUpdate:
+			s.Update++
+		case plan.KindDelete:
+			s.Delete++
+		case plan.KindReplace:
+			s.Replace++
+		case plan.KindReplaceCBD:
+			s.ReplaceCreateFirst++
+		case plan.KindRead:
+			s.Read++
+		case plan.KindNoOp:
+			s.NoOp++
+		case plan.KindForget, plan.KindForgetReplace:
+			s.Forget++
+		}
+		if c.Moved() {
+			s.Move++
+		}
+		if c.Importing {
+			s.Import++
+		}
+		if c.Actions.Changes() || c.Moved() || c.Importing {
+			rep.Changes = append(rep.Changes, toChange(c))
+		}
+	}
+	for _, c := range p.Drift {
+		s.Drift++
+		rep.Drift = append(rep.Drift, toChange(c))
+	}
+	for _, o := range p.Outputs {
+		if !o.Actions.NoOp() {
+			s.OutputChanges++
+		}
+		rep.Outputs = append(rep.Outputs, report.Output{Name: o.Name, Action: string(o.Actions.Kind()), Sensitive: o.Sensitive})
+	}
+	s.PriorResources = p.Prior.Managed
+	return s
+}
+
+func toChange(c *plan.Change) report.Change {
+	rc := report.Change{
+		Address: c.Address, Type: c.Type, Action: string(c.Actions.Kind()), Actions: c.Actions.String(),
+		ActionReason: c.ActionReason, Importing: c.Importing, Deposed: c.Deposed,
+	}
+	if c.Moved() {
+		rc.PreviousAddress = c.PreviousAddress
+	}
+	return rc
+}
+
+func verdict(rep *report.Report, failOn report.Severity) report.Verdict {
+	v := report.Verdict{Status: "pass", FailOn: string(failOn), Counts: map[report.Severity]int{}}
+	if failOn == "" {
+		v.FailOn = "never"
+	}
+	for _, s := range report.Severities {
+		v.Counts[s] = 0
+	}
+	gating := 0
+	for _, f := range rep.Findings {
+		if f.Acknowledged {
+			v.Acknowledged++
+			continue
+		}
+		v.Counts[f.Severity]++
+		if f.Severity.Rank() > v.Highest.Rank() {
+			v.Highest = f.Severity
+		}
+		if failOn != "" && f.Severity.AtLeast(failOn) {
+			gating++
+		}
+	}
+	switch {
+	case gating > 0:
+		v.Status = "fail"
+		v.Reason = fmt.Sprintf("%d finding(s) at or above %s: do not apply until they are resolved or acknowledged", gating, failOn)
+	case v.Highest != "":
+		v.Reason = fmt.Sprintf("highest finding is %s, below the %s threshold", v.Highest, v.FailOn)
+	case !rep.Summary.Changed():
+		v.Reason = "no changes"
+	default:
+		v.Reason = "no risky changes found"
+	}
+	return v
+}
+
+// wrongStateRules are the rules whose findings mean the plan may target the wrong state.
+var wrongStateRules = map[string]bool{
+	"environment_mismatch": true, "account_mismatch": true, "mass_deletion": true,
+	"backend_changed": true, "state_lineage_changed": true,
+}
+
+// labels are the pull-request labels the outcome calls for, like tfcmt's plus risk.
+func labels(rep *report.Report) []string {
+	var out []string
+	s := rep.Summary
+	switch {
+	case s.Destroys() > 0:
+		out = append(out, "hiyari:destroy")
+	case s.Changed():
+		out = append(out, "hiyari:add-or-update")
+	default:
+		out = append(out, "hiyari:no-changes")
+	}
+	if rep.Verdict.Highest != "" {
+		out = append(out, "hiyari:"+string(rep.Verdict.Highest))
+	}
+	for _, f := range rep.Findings {
+		if !f.Acknowledged && wrongStateRules[f.Rule] {
+			out = append(out, "hiyari:wrong-state")
+			break
+		}
+	}
+	return out
+}

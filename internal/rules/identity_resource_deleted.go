@@ -1,0 +1,43 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/hiyari-dev/hiyari/internal/report"
+)
+
+// identityResourceDeleted flags IAM principals, policies and KMS keys the plan deletes:
+// everything that assumes, uses or decrypts with them stops working at apply time.
+type identityResourceDeleted struct{}
+
+func (identityResourceDeleted) ID() string                { return "identity_resource_deleted" }
+func (identityResourceDeleted) Severity() report.Severity { return report.High }
+func (identityResourceDeleted) Summary() string {
+	return "An IAM role, user, policy, instance profile, OIDC provider or KMS key is deleted"
+}
+
+func (r identityResourceDeleted) Check(in *Input) []report.Finding {
+	var out []report.Finding
+	for _, c := range in.Plan.Changes {
+		kind, ok := identityKinds[c.Type]
+		if !ok || c.Mode != "managed" || !c.Actions.Delete() {
+			continue
+		}
+		f := report.Finding{
+			Severity: identitySeverity(c.Type),
+			Address:  c.Address,
+			Message:  fmt.Sprintf("%s %s is deleted: whatever uses it loses access when the apply runs", kind, c.Address),
+			Evidence: evidence(c, "arn", "name", "unique_id", "policy_arn", "role", "key_id", "deletion_window_in_days"),
+		}
+		switch c.Type {
+		case "aws_iam_role":
+			f.Remediation = "Confirm nothing still assumes this role (ECS tasks, Lambda, log subscriptions, Firehose, S3 replication, EventBridge). If it must go, remove its consumers first in the same or an earlier apply. Recreating it later gives a new unique id (AROA…), which breaks policies keyed on the old one."
+		case "aws_kms_key", "aws_kms_replica_key":
+			f.Remediation = "Deleting a KMS key schedules it for deletion after deletion_window_in_days; data encrypted with it becomes unreadable once it is gone. Cancel with `aws kms cancel-key-deletion` inside the window if this was not intended."
+		default:
+			f.Remediation = "Confirm the delete is intended and that no workload still depends on it; if the plan was run against the wrong state or workspace, stop and re-plan against the right one."
+		}
+		out = append(out, f)
+	}
+	return out
+}

@@ -1,0 +1,73 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hiyari-dev/hiyari/internal/plan"
+	"github.com/hiyari-dev/hiyari/internal/report"
+)
+
+// identityResourceReplaced flags IAM principals and KMS keys the plan destroys and
+// recreates: a recreated principal is a new principal to AWS even with the same name.
+type identityResourceReplaced struct{}
+
+func (identityResourceReplaced) ID() string                { return "identity_resource_replaced" }
+func (identityResourceReplaced) Severity() report.Severity { return report.High }
+func (identityResourceReplaced) Summary() string {
+	return "An IAM role, user, policy, instance profile or KMS key is destroyed and recreated"
+}
+
+func (r identityResourceReplaced) Check(in *Input) []report.Finding {
+	var out []report.Finding
+	for _, c := range in.Plan.Changes {
+		kind, ok := identityKinds[c.Type]
+		if !ok || c.Mode != "managed" || !c.Actions.Replace() {
+			continue
+		}
+		order := "destroyed, then recreated"
+		if c.Actions.CreateBeforeDestroy() {
+			order = "recreated, then the old one destroyed (create_before_destroy)"
+		}
+		f := report.Finding{
+			Severity: identitySeverity(c.Type),
+			Address:  c.Address,
+			Message:  fmt.Sprintf("%s %s is %s%s", kind, c.Address, order, replaceCause(c)),
+			Evidence: evidence(c, "arn", "name", "unique_id", "key_id"),
+		}
+		switch c.Type {
+		case "aws_iam_role", "aws_iam_user":
+			f.Message += ". The new principal gets a new unique id (AROA…/AIDA…): bucket, KMS and trust policies that name the old id or were saved with it stop matching"
+			f.Remediation = "Avoid the replace if you can (e.g. keep the name; use name_prefix or `moved` blocks instead of renaming). If it must happen: list policies that pin the old unique id (aws:userid conditions, principal ids) and re-save them after apply; for Lambda functions using the role, expect KMSAccessDeniedException until the function is switched to another role and back."
+		case "aws_kms_key", "aws_kms_replica_key":
+			f.Message += ". Data encrypted with the old key needs the old key to decrypt"
+			f.Remediation = "Re-encrypting is not automatic: keep the old key (deletion window) until all data and grants move to the new key."
+		default:
+			f.Remediation = "With delete-before-create there is a gap in which the resource does not exist; prefer create_before_destroy or an in-place change."
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// replaceCause says which attributes force the replacement, from replace_paths.
+func replaceCause(c *plan.Change) string {
+	var paths []string
+	c.ReplacePaths.Elements(func(p plan.Value) bool {
+		var parts []string
+		p.Elements(func(step plan.Value) bool {
+			if s, ok := step.Scalar(); ok {
+				parts = append(parts, s)
+			}
+			return true
+		})
+		if len(parts) > 0 {
+			paths = append(paths, strings.Join(parts, "."))
+		}
+		return true
+	})
+	if len(paths) == 0 {
+		return ""
+	}
+	return " because " + strings.Join(paths, ", ") + " cannot change in place"
+}

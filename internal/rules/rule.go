@@ -1,0 +1,60 @@
+// Package rules holds hiyari's review rules. A rule is one small type in one file,
+// with its table test beside it and its page in docs/rules/<id>.md; Registry lists them.
+package rules
+
+import (
+	"github.com/hiyari-dev/hiyari/internal/config"
+	"github.com/hiyari-dev/hiyari/internal/plan"
+	"github.com/hiyari-dev/hiyari/internal/report"
+)
+
+// Rule checks a plan for one kind of risk.
+type Rule interface {
+	// ID is the stable identifier used in reports, acknowledgements and doc URLs.
+	ID() string
+	// Severity is the highest severity the rule reports.
+	Severity() report.Severity
+	// Summary is one line saying what the rule catches.
+	Summary() string
+	// Check returns the rule's findings; Rule, DocURL and acknowledgement are filled in
+	// by the caller.
+	Check(in *Input) []report.Finding
+}
+
+// Input is what every rule sees.
+type Input struct {
+	Plan   *plan.Plan
+	Config config.Config
+	// Env is the expected environment, empty when unknown.
+	Env string
+	// Accounts are the expected AWS account ids, empty when unknown.
+	Accounts []string
+}
+
+// Registry returns every rule, in the order they run.
+func Registry() []Rule {
+	return []Rule{
+		environmentMismatch{},
+		accountMismatch{},
+		massDeletion{},
+		undeclaredResourceDeleted{},
+		identityResourceDeleted{},
+		identityResourceReplaced{},
+		dataResourceDeleted{},
+	}
+}
+
+// Lookup returns the rule with id.
+func Lookup(id string) (Rule, bool) {
+	for _, r := range Registry() {
+		if r.ID() == id {
+			return r, true
+		}
+	}
+	return nil, false
+}
+
+// DocURL is where a rule's page lives.
+func DocURL(id string) string {
+	return "https://github.com/hiyari-dev/hiyari/blob/main/docs/rules/" + id + ".md"
+}
