@@ -9,19 +9,19 @@ const SchemaVersion = "1.0"
 
 // Report is the result of reviewing one plan.
 type Report struct {
-	SchemaVersion string     `json:"schema_version"`
-	Tool          Tool       `json:"tool"`
-	Input         Input      `json:"input"`
-	Context       Context    `json:"context"`
-	Summary       Summary    `json:"summary"`
-	Verdict       Verdict    `json:"verdict"`
-	Findings      []Finding  `json:"findings"`
-	BlastRadius   []Impact   `json:"blast_radius"`
-	Runbook       []Step     `json:"runbook"`
-	Changes       []Change   `json:"changes"`
-	Drift         []Change   `json:"drift"`
-	Outputs       []Output   `json:"outputs"`
-	Labels        []string   `json:"labels"`
+	SchemaVersion string    `json:"schema_version"`
+	Tool          Tool      `json:"tool"`
+	Input         Input     `json:"input"`
+	Context       Context   `json:"context"`
+	Summary       Summary   `json:"summary"`
+	Verdict       Verdict   `json:"verdict"`
+	Findings      []Finding `json:"findings"`
+	BlastRadius   []Impact  `json:"blast_radius"`
+	Runbook       []Step    `json:"runbook"`
+	Changes       []Change  `json:"changes"`
+	Drift         []Change  `json:"drift"`
+	Outputs       []Output  `json:"outputs"`
+	Labels        []string  `json:"labels"`
 }
 
 // Tool names the program that wrote the report.

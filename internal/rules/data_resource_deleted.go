@@ -75,12 +75,12 @@ var dataStores = map[string]dataStore{
 			}
 			return false, ""
 		}}}},
-	"aws_db_instance":               {"a database", []protection{deletionProtection, finalSnapshot, {"delete_automated_backups", backups}}},
-	"aws_rds_cluster":               {"a database cluster", []protection{deletionProtection, finalSnapshot, {"delete_automated_backups", backups}}},
-	"aws_rds_global_cluster":        {"a global database", []protection{deletionProtection}},
-	"aws_docdb_cluster":             {"a document database", []protection{deletionProtection, finalSnapshot}},
-	"aws_neptune_cluster":           {"a graph database", []protection{deletionProtection, finalSnapshot}},
-	"aws_redshift_cluster":          {"a data warehouse", []protection{finalSnapshot}},
+	"aws_db_instance":        {"a database", []protection{deletionProtection, finalSnapshot, {"delete_automated_backups", backups}}},
+	"aws_rds_cluster":        {"a database cluster", []protection{deletionProtection, finalSnapshot, {"delete_automated_backups", backups}}},
+	"aws_rds_global_cluster": {"a global database", []protection{deletionProtection}},
+	"aws_docdb_cluster":      {"a document database", []protection{deletionProtection, finalSnapshot}},
+	"aws_neptune_cluster":    {"a graph database", []protection{deletionProtection, finalSnapshot}},
+	"aws_redshift_cluster":   {"a data warehouse", []protection{finalSnapshot}},
 	"aws_dynamodb_table": {"table items", []protection{
 		{"deletion_protection_enabled", func(v string, _ *plan.Change) (bool, string) {
 			if isTrue(v) {
@@ -112,10 +112,10 @@ var dataStores = map[string]dataStore{
 			return false, ""
 		}},
 		{"retention_in_days", func(v string, _ *plan.Change) (bool, string) { return false, "retention_in_days = " + v }}}},
-	"aws_sqs_queue":      {"queued messages", nil},
-	"aws_kinesis_stream": {"stream records", []protection{{"retention_period", func(v string, _ *plan.Change) (bool, string) { return false, "retention_period = " + v + " h" }}}},
+	"aws_sqs_queue":                        {"queued messages", nil},
+	"aws_kinesis_stream":                   {"stream records", []protection{{"retention_period", func(v string, _ *plan.Change) (bool, string) { return false, "retention_period = " + v + " h" }}}},
 	"aws_kinesis_firehose_delivery_stream": {"records in flight", nil},
-	"aws_msk_cluster":      {"topic data", nil},
+	"aws_msk_cluster":                      {"topic data", nil},
 	"aws_ecr_repository": {"container images", []protection{
 		{"force_delete", func(v string, _ *plan.Change) (bool, string) {
 			if isTrue(v) {
