@@ -144,7 +144,7 @@ func Parse(r io.Reader, name string) (Config, error) {
 	dec := yaml.NewDecoder(r)
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return Config{}, fmt.Errorf("%s: %s; see docs/configuration.md", name, strings.TrimPrefix(err.Error(), "yaml: "))
+		return Config{}, fmt.Errorf("%s: %s; see docs/configuration.md", name, describeYAMLError(err))
 	}
 	c.Path = name
 	for _, a := range c.Accounts {
@@ -216,4 +216,20 @@ func MatchAddress(glob, address string) bool {
 		g++
 	}
 	return g == len(glob)
+}
+
+var unknownFieldRE = regexp.MustCompile(`field (\S+) not found in type \S+`)
+
+// describeYAMLError flattens yaml's multi-line errors and says "unknown key" in the
+// user's words instead of naming Go types.
+func describeYAMLError(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs := make([]string, len(te.Errors))
+		for i, m := range te.Errors {
+			msgs[i] = unknownFieldRE.ReplaceAllString(m, "unknown key $1")
+		}
+		return strings.Join(msgs, "; ")
+	}
+	return strings.TrimPrefix(err.Error(), "yaml: ")
 }
