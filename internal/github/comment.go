@@ -66,7 +66,7 @@ func escapeTarget(target string) string {
 // have so that, with the marker UpsertComment adds, the comment stays within
 // CommentLimit. Renderers size the Markdown to this.
 func BodyBudget(target string) int {
-	return CommentLimit - CountGitHubChars(Marker(target)+"\n")
+	return CommentLimit - CountGitHubChars(Marker(target)+"\n"+"\n")
 }
 
 // CommentAction says what UpsertComment did to the sticky comment.

@@ -347,7 +347,7 @@ func (s *Server) checkHeaders(w http.ResponseWriter, r *http.Request, body []byt
 	}
 	accept := r.Header.Get("Accept")
 	if !acceptable(accept) {
-		s.t.Errorf("githubtest: %s %s sends Accept %q; want application/vnd.github+json (or .v3+json)", r.Method, r.URL.Path, accept)
+		s.t.Errorf("githubtest: %s %s sends Accept %q; want application/vnd.github+json", r.Method, r.URL.Path, accept)
 		writeJSON(w, s.rate(), http.StatusUnsupportedMediaType, map[string]string{"message": "Unsupported 'Accept' header"})
 		return false
 	}
@@ -366,9 +366,12 @@ func (s *Server) checkHeaders(w http.ResponseWriter, r *http.Request, body []byt
 
 func acceptable(accept string) bool {
 	for part := range strings.SplitSeq(accept, ",") {
+		// GitHub serves JSON for application/json and every
+		// application/vnd.github[.version][.param][+json] type, including
+		// graduated previews that clients still send.
 		mt := strings.TrimSpace(strings.Split(part, ";")[0])
-		switch mt {
-		case "application/vnd.github+json", "application/vnd.github.v3+json", "application/json":
+		if mt == "application/json" || mt == "application/vnd.github" ||
+			strings.HasPrefix(mt, "application/vnd.github+") || strings.HasPrefix(mt, "application/vnd.github.") {
 			return true
 		}
 	}
