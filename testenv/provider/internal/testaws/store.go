@@ -15,7 +15,7 @@ import (
 
 // errAlreadyExists is returned when a create would overwrite an object that is
 // already there, as AWS refuses to create a second role or bucket of one name.
-var errAlreadyExists = errors.New("already exists")
+var errAlreadyExists = errors.New("already exists in this account (EntityAlreadyExists)")
 
 // store keeps the fake account's objects as JSON files, one per object, under
 // <dir>/<resource type>/<escaped key>.json. It is the "AWS" that survives between
@@ -56,7 +56,7 @@ func (s *store) put(typ, key string, data any, create bool) error {
 	p := s.path(typ, key)
 	if create {
 		if _, err := os.Stat(p); err == nil {
-			return fmt.Errorf("%s %q: %w", typ, key, errAlreadyExists)
+			return fmt.Errorf("%s %q %w", typ, key, errAlreadyExists)
 		}
 	}
 	b, err := json.MarshalIndent(data, "", "  ")
