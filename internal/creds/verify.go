@@ -1,0 +1,115 @@
+package creds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+)
+
+// Verification is the result of sts:GetCallerIdentity, which needs no permission: it
+// fails only when the credentials themselves are bad.
+type Verification struct {
+	// Account and ARN identify the caller when the call succeeded.
+	Account string `json:"account,omitempty"`
+	ARN     string `json:"arn,omitempty"`
+	// ErrorCode is STS's error code (InvalidClientTokenId, SignatureDoesNotMatch, …).
+	ErrorCode string `json:"error_code,omitempty"`
+	// Meaning says what the error code means for these credentials.
+	Meaning string `json:"meaning,omitempty"`
+	// Error is the error when there is no code (network, timeout).
+	Error string `json:"error,omitempty"`
+}
+
+// OK reports whether the credentials were accepted.
+func (v *Verification) OK() bool { return v != nil && v.ARN != "" }
+
+// ErrorMeaning explains an STS/IAM authentication error code.
+func ErrorMeaning(code string) string {
+	switch code {
+	case "InvalidClientTokenId", "InvalidAccessKeyId":
+		return "the access key id does not exist: deleted, deactivated, never valid, or a temporary key used without its session token (S3 calls this InvalidAccessKeyId)"
+	case "SignatureDoesNotMatch":
+		return "the key id exists but the secret access key does not belong to it"
+	case "ExpiredToken", "ExpiredTokenException":
+		return "the temporary credentials (session token) have expired: fetch new ones"
+	case "RequestExpired":
+		return "the request timestamp is too far from AWS's clock: fix the host clock (chrony)"
+	case "IncompleteSignature":
+		return "the request was not signed completely: a malformed key or a broken proxy"
+	case "AccessDenied":
+		return "the credentials are valid but an explicit deny (SCP or permissions boundary) blocks sts:GetCallerIdentity"
+	case "InvalidToken":
+		return "the session token is malformed or belongs to other credentials"
+	case "UnrecognizedClientException":
+		return "the key id or session token is not recognised"
+	}
+	return ""
+}
+
+// stsEndpoint returns the STS endpoint override in env, if any.
+func stsEndpoint(env map[string]string) string {
+	if e := env["AWS_ENDPOINT_URL_STS"]; e != "" {
+		return e
+	}
+	return env["AWS_ENDPOINT_URL"]
+}
+
+// VerifySecret calls sts:GetCallerIdentity with sec, honouring AWS_ENDPOINT_URL_STS and
+// AWS_ENDPOINT_URL from env.
+func VerifySecret(ctx context.Context, sec *Secret, env map[string]string, region string) *Verification {
+	if region == "" {
+		region = "us-east-1"
+	}
+	cfg := aws.Config{
+		Region: region,
+		Credentials: credentials.NewStaticCredentialsProvider(
+			sec.AccessKeyID, sec.SecretAccessKey, sec.SessionToken),
+		Retryer: func() aws.Retryer { return retry.AddWithMaxAttempts(retry.NewStandard(), 2) },
+	}
+	if e := stsEndpoint(env); e != "" {
+		cfg.BaseEndpoint = aws.String(e)
+	}
+	return callerIdentity(ctx, cfg)
+}
+
+func callerIdentity(ctx context.Context, cfg aws.Config) *Verification {
+	ctx, cancel := context.WithTimeout(ctx, 8*time.Second)
+	defer cancel()
+	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		var api smithy.APIError
+		if errors.As(err, &api) {
+			return &Verification{ErrorCode: api.ErrorCode(), Meaning: ErrorMeaning(api.ErrorCode())}
+		}
+		return &Verification{Error: redactErr(err)}
+	}
+	return &Verification{Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn)}
+}
+
+// redactErr shortens an SDK error to its cause; SDK errors carry no secrets, but a
+// shorter message keeps the report readable.
+func redactErr(err error) string {
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) {
+		return fmt.Sprintf("%s %s: %v", oe.ServiceID, oe.OperationName, errors.Unwrap(oe))
+	}
+	return err.Error()
+}
+
+// verifySources verifies every source hiyari holds credentials for.
+func verifySources(ctx context.Context, r *ContextReport) {
+	for i := range r.Sources {
+		s := &r.Sources[i]
+		if s.secret == nil || s.State == StateAbsent {
+			continue
+		}
+		s.Verify = VerifySecret(ctx, s.secret, r.Context.Env, r.Region)
+	}
+}
