@@ -52,6 +52,9 @@ func TestUpsertCommentUnderFaults(t *testing.T) {
 			if _, err := c.UpsertComment(ctx, target, "run 1"); err != nil {
 				t.Fatalf("run 1: %v", err)
 			}
+			if diff := cmp.Diff([]string{wantBody(target, "run 1")}, hiyariComments(srv, target)); diff != "" {
+				t.Errorf("hiyari comments after run 1 (-want +got):\n%s", diff)
+			}
 			// Run 2 meets the same fault again.
 			srv.Inject(tt.method, tt.path, tt.times, tt.fault)
 			if _, err := c.UpsertComment(ctx, target, "run 2"); err != nil {

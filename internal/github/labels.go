@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -244,7 +245,9 @@ func (c *Client) SyncLabels(ctx context.Context, want []Label, managed func(name
 		if managed == nil || !managed(name) || wanted[strings.ToLower(name)] {
 			continue
 		}
-		if _, err := c.gh.Issues.RemoveLabelForIssue(ctx, c.owner, c.repo, c.pr, name); err != nil && !isNotFound(err) {
+		// go-github puts the name into the path as is; a prefixed name has
+		// "/" in it, and any name may have spaces or '?', so escape it here.
+		if _, err := c.gh.Issues.RemoveLabelForIssue(ctx, c.owner, c.repo, c.pr, url.PathEscape(name)); err != nil && !isNotFound(err) {
 			return res, c.wrap(fmt.Sprintf("remove label %q from pull request", name), err)
 		}
 		res.Removed = append(res.Removed, name)
