@@ -1,0 +1,147 @@
+package plangen
+
+import "strings"
+
+// moduleVariables are the service module's input variables, sorted.
+const moduleVariables = `{"account_id":{"description":"AWS account the service runs in"},` +
+	`"artifact_bucket":{"description":"Bucket holding Lambda deployment packages"},` +
+	`"awslogs_mode":{"default":"blocking","description":"awslogs delivery mode: blocking or non-blocking"},` +
+	`"cluster_arn":{"description":"ECS cluster of the service"},` +
+	`"database_enabled":{"default":false,"description":"Create the service's PostgreSQL instance"},` +
+	`"db_password":{"default":null,"description":"Master password of the database","sensitive":true},` +
+	`"debug_role":{"default":false,"description":"Create the break-glass debugging role"},` +
+	`"deletion_protection":{"default":false,"description":"Protect the database from deletion"},` +
+	`"desired_count":{"default":2,"description":"Running tasks"},` +
+	`"environment":{"description":"Environment name: dev, staging, prod"},` +
+	`"events_dlq":{"default":false,"description":"Give the EventBridge target a dead-letter queue"},` +
+	`"image":{"description":"Container image of the service"},` +
+	`"ingress_ports":{"default":{"http":80,"https":443},"description":"Ports open to the VPC"},` +
+	`"log_retention_days":{"default":30,"description":"CloudWatch Logs retention"},` +
+	`"private_subnet_ids":{"description":"Subnets of the tasks"},` +
+	`"service":{"description":"Service name"},` +
+	`"ship_logs":{"default":true,"description":"Subscribe the log group to Firehose"},` +
+	`"vpc_id":{"description":"VPC of the service"},` +
+	`"worker_count":{"default":2,"description":"Worker queues"}}`
+
+// rootVariables declares the root module's variables, sorted.
+const rootVariables = `{"account_id":{"description":"AWS account of this environment"},` +
+	`"artifact_bucket":{"description":"Bucket holding Lambda deployment packages"},` +
+	`"cluster_arn":{"description":"Shared ECS cluster"},` +
+	`"db_password":{"description":"Master password of the service databases","sensitive":true},` +
+	`"debug_role":{"default":false,"description":"Create break-glass debugging roles"},` +
+	`"environment":{"description":"Environment name"},` +
+	`"private_subnet_ids":{"description":"Private subnets"},` +
+	`"region":{"default":"us-east-1","description":"AWS region"},` +
+	`"vpc_id":{"description":"VPC id"}}`
+
+func (g *gen) configuration(o *out) {
+	o.raw(`{"provider_config":{"aws":{"name":"aws","full_name":"` + providerName + `","version_constraint":"~> 5.90",` +
+		`"expressions":{"allowed_account_ids":{"references":["var.account_id"]},"default_tags":[{"tags":{"constant_value":{"ManagedBy":"terraform","Repository":"platform-infra"}}}],"region":{"references":["var.region"]}}}},`)
+	o.raw(`"root_module":{"outputs":{"environment":{"expression":{"references":["var.environment"]},"description":"Environment this configuration manages"}`)
+	if g.roleOut {
+		first := "module." + g.newStack(1).module
+		o.raw(`,"primary_task_exec_role_arn":{"expression":{"references":["` + first + `.task_exec_role_arn","` + first + `"]},"description":"Task execution role of the first service"}`)
+	}
+	o.raw(`},"module_calls":{`)
+	first := true
+	g.forStacks(func(st *stack, _ []instance, declared int) {
+		if !st.inConfig || g.scenario == ScenarioDestroy && false {
+			return
+		}
+		if !first {
+			o.byte(',')
+		}
+		first = false
+		g.moduleCall(o, st, declared)
+	})
+	o.raw(`},"variables":` + rootVariables + `}}`)
+}
+
+func (g *gen) moduleCall(o *out, st *stack, declared int) {
+	o.key(st.module)
+	c := g.ctx(st, nil)
+	c.env = g.configEnv
+	c.planned = true
+	mode := "blocking"
+	if st.nonBlocking {
+		mode = "non-blocking"
+	}
+	workers := "2"
+	ports := `{"http":80,"https":443}`
+	if g.scenario == ScenarioMixed {
+		if st.shrinkWorkers {
+			workers = "1"
+		}
+		if st.dropHTTP {
+			ports = `{"https":443}`
+		}
+	}
+	ref := func(v string) string { return `{"references":["var.` + v + `"]}` }
+	o.raw(`{"source":"./modules/service","expressions":{"account_id":` + ref("account_id") +
+		`,"artifact_bucket":` + ref("artifact_bucket") +
+		`,"awslogs_mode":{"constant_value":"` + mode + `"}` +
+		`,"cluster_arn":` + ref("cluster_arn") +
+		`,"database_enabled":{"constant_value":` + boolStr(st.database) + `}` +
+		`,"db_password":` + ref("db_password") +
+		`,"debug_role":` + ref("debug_role") +
+		`,"environment":` + ref("environment") +
+		`,"events_dlq":{"constant_value":` + boolStr(st.dlq) + `}` +
+		`,"image":{"constant_value":`)
+	o.str(c.image())
+	o.raw(`},"ingress_ports":{"constant_value":` + ports + `}` +
+		`,"private_subnet_ids":` + ref("private_subnet_ids") +
+		`,"service":{"constant_value":"` + st.service + `"}` +
+		`,"vpc_id":` + ref("vpc_id") +
+		`,"worker_count":{"constant_value":` + workers + `}},"module":{"outputs":{`)
+	outs := 0
+	output := func(name, slotAddr, attr, desc string) {
+		if g.slotIndex[slotAddr] >= declared {
+			return
+		}
+		if outs > 0 {
+			o.byte(',')
+		}
+		outs++
+		o.raw(`"` + name + `":{"expression":{"references":["` + slotAddr + `.` + attr + `","` + slotAddr + `"]},"description":"` + desc + `"}`)
+	}
+	output("data_bucket", "aws_s3_bucket.data", "bucket", "Bucket holding the service's data")
+	output("task_exec_role_arn", "aws_iam_role.task_exec", "arn", "Task execution role")
+	o.raw(`},"resources":[`)
+	for i := 0; i < declared; i++ {
+		sl := &g.slots[i]
+		if i > 0 {
+			o.byte(',')
+		}
+		o.raw(`{"address":"` + sl.addr() + `","mode":"managed","type":"` + sl.typ + `","name":"` + sl.name +
+			`","provider_config_key":"aws","expressions":` + sl.expr + `,"schema_version":`)
+		o.int(int64(sl.schema))
+		if sl.countExpr != "" {
+			o.raw(`,"count_expression":` + sl.countExpr)
+		}
+		if sl.forEachExpr != "" {
+			o.raw(`,"for_each_expression":` + sl.forEachExpr)
+		}
+		o.byte('}')
+	}
+	o.raw(`],"variables":` + moduleVariables + `}}`)
+}
+
+func boolStr(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// references lists the resource addresses an expressions document refers to
+// (used by tests).
+func references(expr string) []string {
+	var out []string
+	for _, part := range strings.Split(expr, `"references":[`)[1:] {
+		end := strings.IndexByte(part, ']')
+		for _, r := range strings.Split(part[:end], ",") {
+			out = append(out, strings.Trim(r, `"`))
+		}
+	}
+	return out
+}
