@@ -222,6 +222,11 @@ func TestSyncLabelsUnderFaults(t *testing.T) {
 			if count != 1 {
 				t.Errorf("repository has %d hiyari:destroy labels; want 1", count)
 			}
+			if tt.fault == githubtest.LabelAlreadyExists() {
+				if got := srv.RepoLabels(); got[len(got)-1].Description != "created by a concurrent job" {
+					t.Errorf("the concurrent create did not happen: %+v", got)
+				}
+			}
 		})
 	}
 }

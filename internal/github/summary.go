@@ -78,7 +78,10 @@ func fitSummary(body string, room int) (text string, kept int) {
 	}
 	kept = len(prefix)
 	if openFence(prefix) {
-		prefix = strings.TrimRight(prefix, "\n") + "\n```\n"
+		if !strings.HasSuffix(prefix, "\n") {
+			prefix += "\n"
+		}
+		prefix += "```\n"
 	}
 	return prefix + fmt.Sprintf(summaryNote, len(body)-kept), kept
 }
