@@ -30,7 +30,11 @@ func cliWinner(r *ContextReport) (SourceID, string) {
 	if hasARN && (hasSrc || hasCS) {
 		return SourceAssumeRole, note(r, SourceAssumeRole, "botocore tries the profile's role before any web identity token in the environment")
 	}
-	if _, ok := v.get("web_identity_token_file"); ok && hasARN {
+	_, hasWeb := v.get("web_identity_token_file")
+	if hasARN && !hasWeb {
+		return "", note(r, "", "the AWS CLI stops with \"Partial credentials found in assume-role, missing: source_profile or credential_source\"")
+	}
+	if hasWeb && hasARN {
 		return SourceProfileWebIdentity, note(r, SourceProfileWebIdentity, "botocore tries web identity before the profile's static keys")
 	}
 	if env["AWS_WEB_IDENTITY_TOKEN_FILE"] != "" && env["AWS_ROLE_ARN"] != "" {
@@ -61,8 +65,8 @@ func cliWinner(r *ContextReport) (SourceID, string) {
 	if s := r.Source(SourceIMDS); s != nil && (s.State == StateUsable || s.State == StateExpired) {
 		return SourceIMDS, note(r, SourceIMDS, "")
 	}
-	if r.Winner == SourceIMDS {
-		return "", "" // both end at an IMDS that gives nothing: no difference worth reporting
+	if r.Winner == SourceIMDS || r.Winner == "" {
+		return "", "" // both end without credentials: no difference worth reporting
 	}
 	return "", "the AWS CLI finds no credentials (Unable to locate credentials)"
 }
@@ -70,6 +74,9 @@ func cliWinner(r *ContextReport) (SourceID, string) {
 func note(r *ContextReport, cli SourceID, why string) string {
 	if cli == r.Winner {
 		return ""
+	}
+	if cli == "" {
+		return why + ", while the Go SDK uses " + string(r.Winner)
 	}
 	if r.Winner == "" {
 		return fmt.Sprintf("the AWS CLI would use %s, while the Go SDK fails to load: %s", cli, r.LoadError)

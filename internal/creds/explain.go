@@ -312,7 +312,10 @@ func staticSource(id SourceID, k *staticKeys, f sharedFile, section *located, pr
 	switch {
 	case f.err != nil:
 		s.State = StateError
-		s.Error = f.err.Error() + " (the SDK skips an unreadable file silently)"
+		s.Error = f.err.Error() + " (the SDK skips a file it cannot open silently)"
+		if f.readFailed {
+			s.Error = f.err.Error() + " (the SDK opens it, fails to read it, and refuses to load)"
+		}
 		return s
 	case f.missing:
 		return s
@@ -534,6 +537,11 @@ func imdsSource(p *IMDSProbe) Source {
 // loadError reproduces the configuration errors that make the SDK's LoadDefaultConfig
 // fail outright, whatever source would have won.
 func loadError(env map[string]string, v *profileView, cfg, cred sharedFile, profile, from string) string {
+	for _, f := range []sharedFile{cfg, cred} {
+		if f.readFailed {
+			return f.err.Error()
+		}
+	}
 	if from == "AWS_PROFILE" && !v.exists() {
 		return fmt.Sprintf("profile %q named by AWS_PROFILE is in neither %s nor %s", profile, cfg.describe(), cred.describe())
 	}

@@ -138,7 +138,7 @@ func contextFindings(r *ContextReport) []Finding {
 		if s.ID != r.Winner && s.State == StateExpired {
 			add(RuleExpiredCredentials, SeverityInfo, s.ID, "%s: %s holds expired credentials (not the winner): %s", name, s.ID, s.Error)
 		}
-		if (s.ID == SourceSharedCredentialsFile || s.ID == SourceSharedConfigFile) && s.State == StateError && strings.Contains(s.Error, "unreadable") {
+		if (s.ID == SourceSharedCredentialsFile || s.ID == SourceSharedConfigFile) && s.State == StateError && strings.Contains(s.Error, "silently") {
 			add(RuleSharedFileUnreadable, SeverityWarning, s.ID, "%s: %s", name, s.Error)
 		}
 		if s.Verify != nil && !s.Verify.OK() {

@@ -213,7 +213,6 @@ func RenderText(w io.Writer, rep *Report) error {
 	return nil
 }
 
-
 func fileCell(c ContextReport, s *Source, path string) string {
 	if s != nil && strings.HasSuffix(s.Location, "(not found)") {
 		return path + " (not found)"

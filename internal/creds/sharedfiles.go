@@ -16,9 +16,10 @@ type sharedFile struct {
 	from string // "AWS_CONFIG_FILE", "HOME", …
 	file *inifile.File
 	// missing is true when the file does not exist; err when it exists but cannot be
-	// read (the SDK skips both silently).
-	missing bool
-	err     error
+	// opened (the SDK skips both silently) or read (readFailed: the SDK fails to load).
+	missing    bool
+	err        error
+	readFailed bool
 }
 
 func (f sharedFile) describe() string {
@@ -45,7 +46,7 @@ func loadSharedFile(path, from string) sharedFile {
 	defer fh.Close()
 	f, err := inifile.Parse(fh, path)
 	if err != nil {
-		sf.err = err
+		sf.err, sf.readFailed = err, true
 		return sf
 	}
 	sf.file = f

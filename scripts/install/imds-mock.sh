@@ -13,6 +13,6 @@ if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then
 	echo "imds-mock: ec2-metadata-mock $version already installed" >&2
 	exit 0
 fi
-GOBIN="$tools/bin" GOFLAGS=-mod=mod go install "$module@$version"
+GOBIN="$tools/bin" go install "$module@$version"
 echo "$version" >"$stamp"
 echo "imds-mock: installed ec2-metadata-mock $version into $tools/bin" >&2

@@ -131,7 +131,7 @@ func Parse(r io.Reader, path string) (*File, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, err // an *fs.PathError already names the file
 	}
 	return f, nil
 }
