@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -151,18 +151,19 @@ Exit codes: 0 when no unacknowledged finding reaches --fail-on, 2 when one does,
 			if err != nil {
 				return err
 			}
-			// Render fully before writing anything, so an error never leaves partial output.
-			var buf bytes.Buffer
-			if err := render(&buf, res.report, renderOptions(app, f.format)); err != nil {
-				return fmt.Errorf("render %s report: %w", f.format, err)
-			}
+			// Every input error has happened by now: the report is complete, so it is
+			// streamed out rather than held in memory a second time.
 			if f.out != "" {
 				if err := writeJSONReport(f.out, res.report); err != nil {
 					return err
 				}
 			}
-			if _, err := app.IO.Out.Write(buf.Bytes()); err != nil {
-				return err
+			bw := bufio.NewWriterSize(app.IO.Out, 256<<10)
+			if err := render(bw, res.report, renderOptions(app, f.format)); err != nil {
+				return fmt.Errorf("render %s report: %w", f.format, err)
+			}
+			if err := bw.Flush(); err != nil {
+				return fmt.Errorf("write report: %w", err)
 			}
 			if res.report.Verdict.Status == "fail" {
 				return &GateError{Threshold: string(res.failOn)}
@@ -180,16 +181,17 @@ func renderOptions(app *App, format string) render.Options {
 
 // writeJSONReport writes the JSON report atomically: a reader never sees half a file.
 func writeJSONReport(path string, rep *report.Report) error {
-	var buf bytes.Buffer
-	if err := render.JSON(&buf, rep, render.Options{}); err != nil {
-		return err
-	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".hiyari-report-*")
 	if err != nil {
 		return fmt.Errorf("--out %s: %w", path, err)
 	}
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	err = render.JSON(bw, rep, render.Options{})
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return fmt.Errorf("--out %s: %w", path, err)

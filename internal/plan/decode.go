@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -233,9 +234,7 @@ type wireChange struct {
 	Change          struct {
 		Actions         []Action       `json:"actions"`
 		Before          jsontext.Value `json:"before"`
-		After           jsontext.Value `json:"after"`
 		BeforeSensitive jsontext.Value `json:"before_sensitive"`
-		AfterSensitive  jsontext.Value `json:"after_sensitive"`
 		ReplacePaths    jsontext.Value `json:"replace_paths"`
 		Importing       *struct {
 			ID string `json:"id"`
@@ -272,7 +271,7 @@ func (d *decoder) changes(key string, dst *[]*Change, drift bool) error {
 		}
 		if drift {
 			// Drift is shown as what changed outside Terraform; values are not kept.
-			c.Before, c.After, c.BeforeSensitive, c.AfterSensitive = nil, nil, nil, nil
+			c.Before, c.BeforeSensitive = nil, nil
 		}
 		*dst = append(*dst, c)
 	}
@@ -320,9 +319,7 @@ func (d *decoder) change(w *wireChange, key string, i int) (*Change, error) {
 	}
 	if c.Actions.Changes() {
 		c.Before = nonNull(w.Change.Before)
-		c.After = nonNull(w.Change.After)
 		c.BeforeSensitive = nonNull(w.Change.BeforeSensitive)
-		c.AfterSensitive = nonNull(w.Change.AfterSensitive)
 		c.ReplacePaths = nonNull(w.Change.ReplacePaths)
 	}
 	return c, nil
@@ -548,28 +545,40 @@ func (d *decoder) declare(prefix string, m *wireConfigModule) {
 	}
 }
 
-// collectReferences gathers every "references" list inside an expressions tree.
+// collectReferences gathers every "references" list inside an expressions tree in one
+// pass over its tokens.
 func collectReferences(v Value, seen map[string]bool, out *[]string) {
-	switch v.Kind() {
-	case '{':
-		v.Members(func(k string, m Value) bool {
-			if k == "references" && m.Kind() == '[' {
-				m.Elements(func(e Value) bool {
-					if s, ok := e.Str(); ok && !seen[s] {
-						seen[s] = true
-						*out = append(*out, s)
-					}
-					return true
-				})
-				return true
+	if k := v.Kind(); k != '{' && k != '[' {
+		return
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(v))
+	for {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return
+		}
+		// A "references" member name is a string token read where the decoder is inside
+		// an object and expects a name next: the stack's last kind is '{' and the
+		// element count within it is odd after reading the name.
+		if tok.Kind() != '"' {
+			continue
+		}
+		kind, n := dec.StackIndex(dec.StackDepth())
+		if kind != '{' || n%2 != 1 || tok.String() != "references" || dec.PeekKind() != '[' {
+			continue
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return
+		}
+		for dec.PeekKind() == '"' {
+			ref, err := dec.ReadToken()
+			if err != nil {
+				return
 			}
-			collectReferences(m, seen, out)
-			return true
-		})
-	case '[':
-		v.Elements(func(e Value) bool {
-			collectReferences(e, seen, out)
-			return true
-		})
+			if s := ref.String(); !seen[s] {
+				seen[s] = true
+				*out = append(*out, s)
+			}
+		}
 	}
 }

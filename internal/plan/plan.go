@@ -55,18 +55,35 @@ type Change struct {
 	Actions Actions
 	// ActionReason is Terraform's reason for the action, when it gives one.
 	ActionReason string
-	// Before and After are the object's values; absent (nil) for no-op and read
-	// changes, which the review does not inspect, to keep memory low.
-	Before, After Value
-	// BeforeSensitive and AfterSensitive mark which parts of Before and After are
-	// sensitive: true at a path means the value there must never be shown.
-	BeforeSensitive, AfterSensitive Value
+	// Before is the prior object's values; absent (nil) for no-op and read changes,
+	// which the review does not inspect, to keep memory low. Planned (after) values are
+	// not kept: no rule reads them yet, and they would double the memory of a plan.
+	Before Value
+	// BeforeSensitive marks which parts of Before are sensitive: true at a path means
+	// the value there must never be shown.
+	BeforeSensitive Value
 	// ReplacePaths are the attribute paths that force replacement (raw JSON).
 	ReplacePaths Value
 	// ImportingID is the id being imported, when the change imports an object.
 	ImportingID string
 	// Importing is true when the change imports an existing object (Terraform 1.5+).
 	Importing bool
+
+	// beforeAttrs indexes Before's top-level attributes on first use: rules read many
+	// attributes of one object, and one pass beats one pass per attribute.
+	beforeAttrs map[string]Value
+}
+
+// BeforeAttr returns the top-level attribute name of the prior object (nil if absent).
+func (c *Change) BeforeAttr(name string) Value {
+	if c.beforeAttrs == nil {
+		c.beforeAttrs = make(map[string]Value, 16)
+		c.Before.Members(func(k string, v Value) bool {
+			c.beforeAttrs[k] = v
+			return true
+		})
+	}
+	return c.beforeAttrs[name]
 }
 
 // Moved reports whether the change moves the instance from another address.

@@ -102,7 +102,9 @@ func (v Value) Members(fn func(key string, val Value) bool) {
 		if err != nil {
 			return
 		}
-		if !fn(key, Value(raw)) {
+		// Hand out a slice of v itself, not of the decoder's buffer, so callers may keep it.
+		end := int(dec.InputOffset())
+		if !fn(key, v[end-len(raw):end:end]) {
 			return
 		}
 	}
@@ -122,7 +124,8 @@ func (v Value) Elements(fn func(val Value) bool) {
 		if err != nil {
 			return
 		}
-		if !fn(Value(raw)) {
+		end := int(dec.InputOffset())
+		if !fn(v[end-len(raw) : end : end]) {
 			return
 		}
 	}

@@ -36,7 +36,7 @@ type Input struct {
 	FormatVersion    string `json:"format_version,omitempty"`
 	TerraformVersion string `json:"terraform_version,omitempty"`
 	Timestamp        string `json:"timestamp,omitempty"`
-	Errored          bool   `json:"errored,omitempty"`
+	Errored          bool   `json:"errored,omitzero"`
 	Complete         *bool  `json:"complete,omitempty"`
 }
 
@@ -149,7 +149,7 @@ type Change struct {
 	Actions         string `json:"actions"`
 	ActionReason    string `json:"action_reason,omitempty"`
 	PreviousAddress string `json:"previous_address,omitempty"`
-	Importing       bool   `json:"importing,omitempty"`
+	Importing       bool   `json:"importing,omitzero"`
 	Deposed         string `json:"deposed,omitempty"`
 }
 

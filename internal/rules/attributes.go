@@ -13,7 +13,7 @@ const sensitiveText = "(sensitive)"
 // before returns the text of a scalar attribute of a change's prior object, with
 // sensitive values hidden; ok is false when the attribute is absent or not a scalar.
 func before(c *plan.Change, path ...string) (string, bool) {
-	v, ok := c.Before.Get(path...).Scalar()
+	v, ok := c.BeforeAttr(path[0]).Get(path[1:]...).Scalar()
 	if !ok {
 		return "", false
 	}
@@ -25,7 +25,7 @@ func before(c *plan.Change, path ...string) (string, bool) {
 
 // beforeBool reads a boolean attribute of the prior object (nil when absent or null).
 func beforeBool(c *plan.Change, path ...string) *bool {
-	b, ok := c.Before.Get(path...).Bool()
+	b, ok := c.BeforeAttr(path[0]).Get(path[1:]...).Bool()
 	if !ok {
 		return nil
 	}

@@ -79,7 +79,7 @@ func (idx envIndex) fromText(text string) []string {
 func (idx envIndex) markers(c *plan.Change) []envMarker {
 	var tags []envMarker
 	for _, attr := range []string{"tags_all", "tags"} {
-		c.Before.Get(attr).Members(func(k string, v plan.Value) bool {
+		c.BeforeAttr(attr).Members(func(k string, v plan.Value) bool {
 			if !envTagKeys[strings.ToLower(k)] {
 				return true
 			}

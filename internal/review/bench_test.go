@@ -1,0 +1,94 @@
+package review
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hiyari-dev/hiyari/internal/config"
+	"github.com/hiyari-dev/hiyari/internal/plan"
+	"github.com/hiyari-dev/hiyari/internal/plangen"
+	"github.com/hiyari-dev/hiyari/internal/render"
+	"github.com/hiyari-dev/hiyari/internal/report"
+)
+
+// benchPlan writes a generated wrong-state plan of n resources to a file shared by the
+// benchmarks of one run and returns its path and size.
+func benchPlan(b *testing.B, n int, scenario string) (string, int64) {
+	b.Helper()
+	dir := filepath.Join(os.TempDir(), "hiyari-bench")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("%s-%d.json", scenario, n))
+	if info, err := os.Stat(path); err == nil {
+		return path, info.Size()
+	}
+	var buf bytes.Buffer
+	if err := plangen.Write(&buf, plangen.Options{Resources: n, Scenario: scenario, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return path, int64(buf.Len())
+}
+
+var benchSizes = []int{1_000, 10_000, 100_000}
+
+// BenchmarkLoad measures streaming decode alone (MB/s and allocations).
+func BenchmarkLoad(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("wrong-state/%d", n), func(b *testing.B) {
+			path, size := benchPlan(b, n, plangen.ScenarioWrongState)
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := plan.Load(context.Background(), path, plan.LoadOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkReview measures the whole review: load, every rule, and the JSON report.
+func BenchmarkReview(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("wrong-state/%d", n), func(b *testing.B) {
+			path, size := benchPlan(b, n, plangen.ScenarioWrongState)
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				p, err := plan.Load(context.Background(), path, plan.LoadOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				rep := Review(p, Options{Config: config.Default(), Env: "staging", FailOn: report.Critical})
+				if err := render.JSON(bytes.NewBuffer(nil), rep, render.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRules measures the rules alone on an already loaded plan.
+func BenchmarkRules(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("wrong-state/%d", n), func(b *testing.B) {
+			path, _ := benchPlan(b, n, plangen.ScenarioWrongState)
+			p, err := plan.Load(context.Background(), path, plan.LoadOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				Review(p, Options{Config: config.Default(), Env: "staging", FailOn: report.Critical})
+			}
+		})
+	}
+}
