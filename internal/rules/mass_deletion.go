@@ -34,11 +34,13 @@ func (r massDeletion) Check(in *Input) []report.Finding {
 	}
 	prior := existing
 	source := "existing resources in the plan"
-	if in.Plan.Prior.Present && in.Plan.Prior.Managed > prior {
+	if in.Plan.Prior.Present && in.Plan.Prior.Managed >= prior {
 		prior = in.Plan.Prior.Managed
 		source = "managed resources in the prior state"
 	}
-	if prior == 0 || destroyed < cfg.MinDeletes {
+	// destroyed == 0 guards zero-value settings (MinDeletes 0, ratios 0), which would
+	// otherwise report a plan that destroys nothing.
+	if prior == 0 || destroyed == 0 || destroyed < cfg.MinDeletes {
 		return nil
 	}
 	ratio := float64(destroyed) / float64(prior)
