@@ -35,9 +35,13 @@ type LabelNames struct {
 	Destroy     string `yaml:"destroy" json:"destroy"`
 	AddOrUpdate string `yaml:"add_or_update" json:"add_or_update"`
 	NoChanges   string `yaml:"no_changes" json:"no_changes"`
+	// Severity labels: one, for the highest unacknowledged finding.
+	Critical string `yaml:"critical" json:"critical"`
+	High     string `yaml:"high" json:"high"`
+	Medium   string `yaml:"medium" json:"medium"`
+	Low      string `yaml:"low" json:"low"`
+	Info     string `yaml:"info" json:"info"`
 	// Risk labels, any number of which a plan gets.
-	Critical   string `yaml:"critical" json:"critical"`
-	High       string `yaml:"high" json:"high"`
 	WrongState string `yaml:"wrong_state" json:"wrong_state"`
 	DataLoss   string `yaml:"data_loss" json:"data_loss"`
 	Backend    string `yaml:"backend" json:"backend"`
@@ -55,6 +59,9 @@ func DefaultLabelNames() LabelNames {
 		NoChanges:   "hiyari:no-changes",
 		Critical:    "hiyari:critical",
 		High:        "hiyari:high",
+		Medium:      "hiyari:medium",
+		Low:         "hiyari:low",
+		Info:        "hiyari:info",
 		WrongState:  "hiyari:wrong-state",
 		DataLoss:    "hiyari:data-loss",
 		Backend:     "hiyari:backend-changed",
@@ -70,8 +77,10 @@ type Outcome struct {
 	Destroy bool
 	// Changes: the plan creates, updates, imports or moves something.
 	Changes bool
-	// Critical and High: unacknowledged findings of that severity exist.
-	Critical, High bool
+	// Highest is the severity of the worst unacknowledged finding
+	// ("critical", "high", "medium", "low", "info"), "" when none; the JSON
+	// report's verdict.highest.
+	Highest string
 	// WrongState: a wrong-state rule fired (the seed incident's signature).
 	WrongState bool
 	// DataLoss: a stateful resource is deleted without protection.
@@ -96,12 +105,19 @@ func specs() []labelSpec {
 		{func(n LabelNames) string { return n.Destroy }, "b60205", "The Terraform plan deletes or replaces resources", func(o Outcome) bool { return o.Destroy }},
 		{func(n LabelNames) string { return n.AddOrUpdate }, "fbca04", "The Terraform plan adds or updates resources, deletes none", func(o Outcome) bool { return !o.Destroy && o.Changes }},
 		{func(n LabelNames) string { return n.NoChanges }, "0e8a16", "The Terraform plan changes nothing", func(o Outcome) bool { return !o.Destroy && !o.Changes }},
-		{func(n LabelNames) string { return n.Critical }, "5c0011", "hiyari found a critical risk in the plan", func(o Outcome) bool { return o.Critical }},
-		{func(n LabelNames) string { return n.High }, "d93f0b", "hiyari found a high risk in the plan", func(o Outcome) bool { return o.High }},
+		{func(n LabelNames) string { return n.Critical }, "5c0011", "hiyari's worst finding in the plan is critical", highest("critical")},
+		{func(n LabelNames) string { return n.High }, "d93f0b", "hiyari's worst finding in the plan is high", highest("high")},
+		{func(n LabelNames) string { return n.Medium }, "e99695", "hiyari's worst finding in the plan is medium", highest("medium")},
+		{func(n LabelNames) string { return n.Low }, "c5def5", "hiyari's worst finding in the plan is low", highest("low")},
+		{func(n LabelNames) string { return n.Info }, "ededed", "hiyari's findings in the plan are informational", highest("info")},
 		{func(n LabelNames) string { return n.WrongState }, "e11d21", "The plan looks like it runs against another environment's state", func(o Outcome) bool { return o.WrongState }},
 		{func(n LabelNames) string { return n.DataLoss }, "b60205", "The plan deletes stateful resources without protection", func(o Outcome) bool { return o.DataLoss }},
 		{func(n LabelNames) string { return n.Backend }, "5319e7", "The Terraform backend or state key changed", func(o Outcome) bool { return o.Backend }},
 	}
+}
+
+func highest(sev string) func(Outcome) bool {
+	return func(o Outcome) bool { return strings.EqualFold(o.Highest, sev) }
 }
 
 // resolve fills empty names from the defaults and applies the target prefix.
@@ -143,8 +159,10 @@ func prefixed(target, name string) string {
 }
 
 // OutcomeLabels are the labels a pull request should carry for o: exactly one
-// outcome label (destroy before add-or-update before no-changes) plus one per
-// risk present, with default colours and descriptions.
+// outcome label (destroy before add-or-update before no-changes), one severity
+// label for the highest finding, and one per other risk present, with default
+// colours and descriptions. With default names and no target prefix they are
+// the names the JSON report lists under "labels".
 func OutcomeLabels(o Outcome, names LabelNames) []Label {
 	var out []Label
 	for _, s := range specs() {

@@ -41,13 +41,15 @@ func TestOutcomeLabels(t *testing.T) {
 		{"destroy wins over changes", github.Outcome{Destroy: true, Changes: true}, github.LabelNames{}, []string{"hiyari:destroy"}},
 		{
 			"seed incident: wrong state deleting IAM roles",
-			github.Outcome{Destroy: true, Changes: true, Critical: true, WrongState: true, Backend: true},
+			github.Outcome{Destroy: true, Changes: true, Highest: "critical", WrongState: true, Backend: true},
 			github.LabelNames{},
 			[]string{"hiyari:destroy", "hiyari:critical", "hiyari:wrong-state", "hiyari:backend-changed"},
 		},
-		{"every risk", github.Outcome{Destroy: true, Critical: true, High: true, WrongState: true, DataLoss: true, Backend: true}, github.LabelNames{},
-			[]string{"hiyari:destroy", "hiyari:critical", "hiyari:high", "hiyari:wrong-state", "hiyari:data-loss", "hiyari:backend-changed"}},
-		{"renamed and one turned off", github.Outcome{Destroy: true, High: true}, github.LabelNames{Destroy: "terraform:destroy", High: "-"}, []string{"terraform:destroy"}},
+		{"every risk", github.Outcome{Destroy: true, Highest: "high", WrongState: true, DataLoss: true, Backend: true}, github.LabelNames{},
+			[]string{"hiyari:destroy", "hiyari:high", "hiyari:wrong-state", "hiyari:data-loss", "hiyari:backend-changed"}},
+		{"medium", github.Outcome{Changes: true, Highest: "medium"}, github.LabelNames{}, []string{"hiyari:add-or-update", "hiyari:medium"}},
+		{"info", github.Outcome{Highest: "info"}, github.LabelNames{}, []string{"hiyari:no-changes", "hiyari:info"}},
+		{"renamed and one turned off", github.Outcome{Destroy: true, Highest: "high"}, github.LabelNames{Destroy: "terraform:destroy", High: "-"}, []string{"terraform:destroy"}},
 		{"target prefix", github.Outcome{Target: "envs/prod", Destroy: true}, github.LabelNames{TargetPrefix: true}, []string{"envs/prod/hiyari:destroy"}},
 	}
 	for _, tt := range tests {
@@ -118,7 +120,7 @@ func TestSyncLabels(t *testing.T) {
 	srv.AddIssueLabel(githubtest.DefaultPR, "needs-review")      // someone else's
 	c, _ := newClient(t, srv)
 	n := github.LabelNames{}
-	want := github.OutcomeLabels(github.Outcome{Destroy: true, Critical: true, WrongState: true}, n)
+	want := github.OutcomeLabels(github.Outcome{Destroy: true, Highest: "critical", WrongState: true}, n)
 
 	res, err := c.SyncLabels(context.Background(), want, github.ManagedLabels("", n))
 	if err != nil {
