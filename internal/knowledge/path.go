@@ -58,6 +58,7 @@ func ParsePath(path string) ([]Segment, error) {
 	var segs []Segment
 	rest := path
 	first := true
+	afterDot := false
 	for rest != "" {
 		switch {
 		case rest[0] == '[':
@@ -84,8 +85,12 @@ func ParsePath(path string) ([]Segment, error) {
 			if rest == "" || rest[0] == '.' || rest[0] == '[' {
 				return nil, fmt.Errorf("parse path %q: '.' must be followed by a key", path)
 			}
-			fallthrough
+			afterDot = true
+			continue
 		default:
+			if !first && !afterDot {
+				return nil, fmt.Errorf("parse path %q: missing '.' before %q", path, rest)
+			}
 			end := strings.IndexAny(rest, ".[")
 			if end < 0 {
 				end = len(rest)
@@ -96,11 +101,9 @@ func ParsePath(path string) ([]Segment, error) {
 			}
 			segs = append(segs, Segment{Kind: SegKey, Key: key})
 			rest = rest[end:]
-			if rest != "" && rest[0] != '.' && rest[0] != '[' {
-				return nil, fmt.Errorf("parse path %q: unexpected %q", path, rest)
-			}
 		}
 		first = false
+		afterDot = false
 	}
 	return segs, nil
 }
