@@ -157,7 +157,7 @@ func (e *Error) Error() string {
 	fmt.Fprintf(&b, "%s on %s#%d: ", e.Op, e.Repo, e.PR)
 	if e.StatusCode != 0 {
 		fmt.Fprintf(&b, "GitHub answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
-		if e.Message != "" {
+		if e.Message != "" && e.Message != http.StatusText(e.StatusCode) {
 			fmt.Fprintf(&b, " (%s)", e.Message)
 		}
 	} else {
@@ -217,7 +217,7 @@ func (c *Client) wrap(op string, err error) error {
 		case http.StatusForbidden:
 			e.Hint = "the token is not allowed to do this; " + neededPermissions + "; on pull requests from forks GITHUB_TOKEN is read-only, so comment from a `pull_request_target` or `workflow_run` workflow"
 		case http.StatusNotFound:
-			e.Hint = fmt.Sprintf("the repository or pull request does not exist, or the token cannot see it; check --repo/GITHUB_REPOSITORY and --pr (%s), and that %s", c.PullRequestURL(), neededPermissions)
+			e.Hint = fmt.Sprintf("the repository or pull request does not exist, or the token cannot see it; check --repo/GITHUB_REPOSITORY and --pr (%s); %s", c.PullRequestURL(), neededPermissions)
 		case http.StatusTooManyRequests:
 			e.Hint = "GitHub is rate limiting this token for longer than the retry budget; run again later"
 		case http.StatusUnprocessableEntity:
