@@ -70,7 +70,9 @@ func TestLoadRejectsBadData(t *testing.T) {
 		},
 		{
 			name: "unknown target type",
-			edit: func(s string) string { return strings.Replace(s, "targets: [aws_iam_role]", "targets: [aws_iam_rol]", 1) },
+			edit: func(s string) string {
+				return strings.Replace(s, "targets: [aws_iam_role]", "targets: [aws_iam_rol]", 1)
+			},
 			want: []string{"bad.yaml", "types.aws_lambda_function", "references[0] role", "key targets", `unknown type "aws_iam_rol"`},
 		},
 		{
@@ -110,12 +112,16 @@ func TestLoadRejectsBadData(t *testing.T) {
 		},
 		{
 			name: "invalid when",
-			edit: func(s string) string { return strings.Replace(s, "priority: 10", "priority: 10\n    when: [always]", 1) },
+			edit: func(s string) string {
+				return strings.Replace(s, "priority: 10", "priority: 10\n    when: [always]", 1)
+			},
 			want: []string{"bad.yaml", "key when", `"always"`},
 		},
 		{
 			name: "json_path without json",
-			edit: func(s string) string { return strings.Replace(s, "path: role\n", "path: role\n        json_path: a.b\n", 1) },
+			edit: func(s string) string {
+				return strings.Replace(s, "path: role\n", "path: role\n        json_path: a.b\n", 1)
+			},
 			want: []string{"bad.yaml", "key json_path: only allowed with json: true"},
 		},
 		{
