@@ -176,8 +176,12 @@ func TestIncident(t *testing.T) {
 		if strings.Contains(objects, "aws_iam_role/dev-") {
 			t.Errorf("dev roles survived the apply:\n%s", objects)
 		}
-		if !strings.Contains(string(read(t, out, "apply.txt")), "already exists") {
+		apply := string(read(t, out, "apply.txt"))
+		if !strings.Contains(apply, "already exists") {
 			t.Errorf("apply.txt: want the staging-* creates refused as already existing")
+		}
+		if strings.Contains(apply, "Creation complete") {
+			t.Errorf("apply.txt: a create succeeded although staging's objects all exist:\n%s", apply)
 		}
 	})
 }

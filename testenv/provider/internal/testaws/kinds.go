@@ -83,6 +83,7 @@ func securityGroup() *kind {
 			o.fill("vpc_id", "vpc-"+randomString(lowerHex, 17))
 			return nil
 		},
+		uniqueName: func(o *object) string { return o.str("vpc_id") + "/" + o.str("name") },
 	}
 }
 

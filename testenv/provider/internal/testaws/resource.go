@@ -23,6 +23,9 @@ type kind struct {
 	compute func(o *object, a *account) error
 	// key names the object in the store; nil means the id attribute.
 	key func(o *object) string
+	// uniqueName, when set, is a name AWS refuses twice although the object's
+	// key differs (a security group's name within its VPC).
+	uniqueName func(o *object) string
 }
 
 func (k *kind) storeKey(o *object) string {
@@ -135,6 +138,11 @@ func (r *awsResource) apply(planned tftypes.Value, create bool) (*object, error)
 	if err != nil {
 		return nil, fmt.Errorf("%w (a computed attribute was left unknown)", err)
 	}
+	if create && r.kind.uniqueName != nil {
+		if err := r.account.store.claim(r.kind.name, r.kind.uniqueName(o)); err != nil {
+			return nil, err
+		}
+	}
 	if err := r.account.store.put(r.kind.name, r.kind.storeKey(o), data, create); err != nil {
 		return nil, err
 	}
@@ -182,5 +190,11 @@ func (r *awsResource) Delete(_ context.Context, req resource.DeleteRequest, resp
 	}
 	if err := r.account.store.remove(r.kind.name, r.kind.storeKey(o)); err != nil {
 		resp.Diagnostics.AddError("Deleting "+r.kind.name, err.Error())
+		return
+	}
+	if r.kind.uniqueName != nil {
+		if err := r.account.store.release(r.kind.name, r.kind.uniqueName(o)); err != nil {
+			resp.Diagnostics.AddError("Deleting "+r.kind.name, err.Error())
+		}
 	}
 }

@@ -76,6 +76,36 @@ func (s *store) put(typ, key string, data any, create bool) error {
 	return nil
 }
 
+// claim reserves a name that AWS keeps unique beyond the object's key, such as a
+// security group's name within its VPC; it fails with errAlreadyExists when taken.
+func (s *store) claim(typ, name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := filepath.Join(s.dir, "_names", typ, url.PathEscape(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("claim name: %w", err)
+	}
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%s %q %w", typ, name, errAlreadyExists)
+	}
+	if err != nil {
+		return fmt.Errorf("claim name: %w", err)
+	}
+	return f.Close()
+}
+
+// release gives a claimed name back; releasing a free name is not an error.
+func (s *store) release(typ, name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err := os.Remove(filepath.Join(s.dir, "_names", typ, url.PathEscape(name)))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("release name: %w", err)
+	}
+	return nil
+}
+
 // remove deletes an object; a missing object is not an error.
 func (s *store) remove(typ, key string) error {
 	s.mu.Lock()

@@ -60,3 +60,22 @@ func TestStoreCounterNeverGoesBack(t *testing.T) {
 		t.Errorf("another family's first revision = %d, want 1", got)
 	}
 }
+
+func TestStoreClaim(t *testing.T) {
+	s := &store{dir: t.TempDir()}
+	if err := s.claim("aws_security_group", "vpc-1/staging-api"); err != nil {
+		t.Fatalf("first claim: %v", err)
+	}
+	if err := s.claim("aws_security_group", "vpc-1/staging-api"); !errors.Is(err, errAlreadyExists) {
+		t.Errorf("second claim of one group name in one VPC: err = %v, want errAlreadyExists", err)
+	}
+	if err := s.claim("aws_security_group", "vpc-2/staging-api"); err != nil {
+		t.Errorf("same name in another VPC: %v", err)
+	}
+	if err := s.release("aws_security_group", "vpc-1/staging-api"); err != nil {
+		t.Fatalf("release: %v", err)
+	}
+	if err := s.claim("aws_security_group", "vpc-1/staging-api"); err != nil {
+		t.Errorf("claim after release: %v", err)
+	}
+}

@@ -1,0 +1,10 @@
+provider "aws" {
+  region = "ap-northeast-1"
+
+  default_tags {
+    tags = {
+      ManagedBy  = "terraform"
+      Repository = "acme/platform-infra"
+    }
+  }
+}

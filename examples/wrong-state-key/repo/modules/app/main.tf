@@ -1,0 +1,6 @@
+locals {
+  tags = {
+    Environment = var.env
+    Service     = "api"
+  }
+}
