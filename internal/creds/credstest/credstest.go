@@ -121,10 +121,8 @@ func StartIMDS(t testing.TB, o IMDSOptions) string {
 			"Token": o.Role.Token, "Expiration": o.Role.Expiration.UTC().Format(time.RFC3339),
 		}
 	} else {
-		// No instance profile: move both IAM paths away so the role list answers 404.
-		paths["iam-security-credentials-role"] = "/latest/meta-data/no-iam/security-credentials"
-		paths["iam-security-credentials"] = "/latest/meta-data/no-iam/security-credentials/none"
-		paths["iam-info"] = "/latest/meta-data/no-iam/info"
+		// No instance profile: the emulator then serves an empty role list.
+		values["iam-security-credentials-role"] = ""
 	}
 	cfg := map[string]any{
 		"imdsv2":   o.V2Only,
