@@ -1,27 +1,30 @@
 package plangen
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // moduleVariables are the service module's input variables, sorted.
-const moduleVariables = `{"account_id":{"description":"AWS account the service runs in"},` +
-	`"artifact_bucket":{"description":"Bucket holding Lambda deployment packages"},` +
-	`"awslogs_mode":{"default":"blocking","description":"awslogs delivery mode: blocking or non-blocking"},` +
-	`"cluster_arn":{"description":"ECS cluster of the service"},` +
-	`"database_enabled":{"default":false,"description":"Create the service's PostgreSQL instance"},` +
-	`"db_password":{"default":null,"description":"Master password of the database","sensitive":true},` +
-	`"debug_role":{"default":false,"description":"Create the break-glass debugging role"},` +
-	`"deletion_protection":{"default":false,"description":"Protect the database from deletion"},` +
-	`"desired_count":{"default":2,"description":"Running tasks"},` +
-	`"environment":{"description":"Environment name: dev, staging, prod"},` +
-	`"events_dlq":{"default":false,"description":"Give the EventBridge target a dead-letter queue"},` +
-	`"image":{"description":"Container image of the service"},` +
-	`"ingress_ports":{"default":{"http":80,"https":443},"description":"Ports open to the VPC"},` +
-	`"log_retention_days":{"default":30,"description":"CloudWatch Logs retention"},` +
-	`"private_subnet_ids":{"description":"Subnets of the tasks"},` +
-	`"service":{"description":"Service name"},` +
-	`"ship_logs":{"default":true,"description":"Subscribe the log group to Firehose"},` +
-	`"vpc_id":{"description":"VPC of the service"},` +
-	`"worker_count":{"default":2,"description":"Worker queues"}}`
+const moduleVariables = `{"account_id":{},` +
+	`"artifact_bucket":{},` +
+	`"awslogs_mode":{"default":"blocking"},` +
+	`"cluster_arn":{},` +
+	`"database_enabled":{"default":false},` +
+	`"db_password":{"sensitive":true},` +
+	`"debug_role":{"default":false},` +
+	`"deletion_protection":{"default":false},` +
+	`"desired_count":{"default":2},` +
+	`"environment":{},` +
+	`"events_dlq":{"default":false},` +
+	`"image":{},` +
+	`"ingress_rules":{},` +
+	`"log_retention_days":{"default":30},` +
+	`"private_subnet_ids":{},` +
+	`"service":{},` +
+	`"ship_logs":{"default":true},` +
+	`"vpc_id":{},` +
+	`"worker_count":{"default":2}}`
 
 // rootVariables declares the root module's variables, sorted.
 const rootVariables = `{"account_id":{"description":"AWS account of this environment"},` +
@@ -36,7 +39,7 @@ const rootVariables = `{"account_id":{"description":"AWS account of this environ
 
 func (g *gen) configuration(o *out) {
 	o.raw(`{"provider_config":{"aws":{"name":"aws","full_name":"` + providerName + `","version_constraint":"~> 5.90",` +
-		`"expressions":{"allowed_account_ids":{"references":["var.account_id"]},"default_tags":[{"tags":{"constant_value":{"ManagedBy":"terraform","Repository":"platform-infra"}}}],"region":{"references":["var.region"]}}}},`)
+		`"expressions":{"allowed_account_ids":{"references":["var.account_id"]},"default_tags":[{"tags":{"references":["var.environment"]}}],"region":{"references":["var.region"]}}}},`)
 	o.raw(`"root_module":{"outputs":{"environment":{"expression":{"references":["var.environment"]},"description":"Environment this configuration manages"}`)
 	if g.roleOut {
 		first := "module." + g.newStack(1).module
@@ -67,15 +70,19 @@ func (g *gen) moduleCall(o *out, st *stack, declared int) {
 		mode = "non-blocking"
 	}
 	workers := "2"
-	ports := `{"http":80,"https":443}`
-	if g.scenario == ScenarioMixed {
-		if st.shrinkWorkers {
-			workers = "1"
-		}
-		if st.dropHTTP {
-			ports = `{"https":443}`
-		}
+	if g.scenario == ScenarioMixed && st.shrinkWorkers {
+		workers = "1"
 	}
+	var rules strings.Builder
+	rules.WriteByte('{')
+	for i, k := range g.ingressKeys(st, true) {
+		if i > 0 {
+			rules.WriteByte(',')
+		}
+		ks := k.(string)
+		rules.WriteString(`"` + ks + `":{"cidr":"` + ingressCIDR(ks) + `","port":` + strconv.Itoa(ingressPort(ks)) + `}`)
+	}
+	rules.WriteByte('}')
 	ref := func(v string) string { return `{"references":["var.` + v + `"]}` }
 	o.raw(`{"source":"./modules/service","expressions":{"account_id":` + ref("account_id") +
 		`,"artifact_bucket":` + ref("artifact_bucket") +
@@ -88,7 +95,7 @@ func (g *gen) moduleCall(o *out, st *stack, declared int) {
 		`,"events_dlq":{"constant_value":` + boolStr(st.dlq) + `}` +
 		`,"image":{"constant_value":`)
 	o.str(c.image())
-	o.raw(`},"ingress_ports":{"constant_value":` + ports + `}` +
+	o.raw(`},"ingress_rules":{"constant_value":` + rules.String() + `}` +
 		`,"private_subnet_ids":` + ref("private_subnet_ids") +
 		`,"service":{"constant_value":"` + st.service + `"}` +
 		`,"vpc_id":` + ref("vpc_id") +

@@ -12,14 +12,14 @@ import (
 
 func (g *gen) roleSlots() []roleSlot {
 	return []roleSlot{
-		{"task_exec", "task-exec", "ecs-tasks.amazonaws.com", "ECS task execution role"},
-		{"task", "task", "ecs-tasks.amazonaws.com", "ECS task role"},
-		{"debug", "debug", "ecs-tasks.amazonaws.com", "Break-glass debugging role"},
-		{"lambda", "worker-lambda", "lambda.amazonaws.com", "Worker Lambda execution role"},
-		{"firehose", "firehose", "firehose.amazonaws.com", "Firehose delivery to S3"},
-		{"cwl_to_firehose", "cwl-to-firehose", "logs.amazonaws.com", "CloudWatch Logs subscription to Firehose"},
-		{"replication", "s3-replication", "s3.amazonaws.com", "S3 replication of the data bucket"},
-		{"events", "events-to-sns", "events.amazonaws.com", "EventBridge delivery to SNS"},
+		{"task_exec", "task-exec", "ecs-tasks.amazonaws.com", "ECS task execution"},
+		{"task", "task", "ecs-tasks.amazonaws.com", "ECS task"},
+		{"debug", "debug", "ecs-tasks.amazonaws.com", "Break-glass debugging"},
+		{"lambda", "worker-lambda", "lambda.amazonaws.com", "Worker Lambda"},
+		{"firehose", "firehose", "firehose.amazonaws.com", "Firehose to S3"},
+		{"cwl_to_firehose", "cwl-to-firehose", "logs.amazonaws.com", "Logs to Firehose"},
+		{"replication", "s3-replication", "s3.amazonaws.com", "S3 replication"},
+		{"events", "events-to-sns", "events.amazonaws.com", "EventBridge to SNS"},
 	}
 }
 
@@ -30,8 +30,7 @@ func assumeRolePolicy(principal string) string {
 func roleExpr(r roleSlot) string {
 	return `{"assume_role_policy":{"references":["data.aws_iam_policy_document.assume_` + r.name + `.json","data.aws_iam_policy_document.assume_` + r.name + `"]},` +
 		`"description":{"constant_value":"` + r.description + `"},` +
-		`"name":{"references":["var.environment","var.service"]},` +
-		`"tags":{"references":["local.tags","var.environment","var.service"]}}`
+		`"name":{"references":["var.environment","var.service"]}}`
 }
 
 func (g *gen) roleSlot(r roleSlot) slot {
@@ -46,22 +45,19 @@ func (g *gen) roleSlot(r roleSlot) slot {
 	}
 	s.build = func(c *vctx) object {
 		name := c.iamName(r.suffix)
-		tags, all := c.tags(name)
+		// roles carry only the provider's default tags
+		tags, all := obj(), c.defaultTags()
 		arn := "arn:aws:iam::" + c.acct() + ":role/" + name
 		return obj(
 			"arn", c.comp(arn),
 			"assume_role_policy", assumeRolePolicy(r.principal),
 			"create_date", c.comp(c.st.id.createDate(c.env+"/role/"+r.name)),
 			"description", r.description,
-			"force_detach_policies", false,
 			"id", c.comp(name),
-			"inline_policy", c.comp(list{}),
 			"managed_policy_arns", c.comp(list{}),
 			"max_session_duration", 3600,
 			"name", name,
-			"name_prefix", c.comp(""),
 			"path", "/",
-			"permissions_boundary", nil,
 			"tags", tags,
 			"tags_all", all,
 			"unique_id", c.comp(c.st.id.roleID(c.env+"/"+r.name)),
@@ -110,20 +106,17 @@ func (g *gen) template() []slot {
 		build: func(c *vctx) object {
 			kid := c.st.id.uuid("kms/" + c.identEnv())
 			arn := c.arn("kms", "key/"+kid)
-			tags, all := c.tags(c.name("key"))
-			policy := `{"Id":"key-default-1","Statement":[{"Action":"kms:*","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + c.acct() + `:root"},"Resource":"*","Sid":"Enable IAM User Permissions"}],"Version":"2012-10-17"}`
-			return obj("arn", c.comp(arn), "bypass_policy_lockout_safety_check", false, "custom_key_store_id", c.comp(""),
-				"customer_master_key_spec", "SYMMETRIC_DEFAULT", "deletion_window_in_days", 30,
-				"description", "Encryption key for "+c.st.service, "enable_key_rotation", true,
-				"id", c.comp(kid), "is_enabled", true, "key_id", c.comp(kid), "key_usage", "ENCRYPT_DECRYPT",
-				"multi_region", c.comp(false), "policy", c.comp(policy), "rotation_period_in_days", c.comp(365),
-				"tags", tags, "tags_all", all, "timeouts", nil, "xks_key_id", nil)
+			tags, all := c.tags("")
+			return obj("arn", c.comp(arn), "deletion_window_in_days", 30, "description", "Encryption key for "+c.st.service,
+				"enable_key_rotation", true, "id", c.comp(kid), "is_enabled", true, "key_id", c.comp(kid),
+				"key_usage", "ENCRYPT_DECRYPT", "multi_region", c.comp(false), "tags", tags, "tags_all", all)
 		}})
 
 	add(g.roleSlot(roles["task_exec"]))
 	add(slot{typ: "aws_iam_role_policy_attachment", name: "task_exec",
-		keys: func(*gen, *stack, side) []any {
-			return []any{"AmazonECSTaskExecutionRolePolicy", "CloudWatchAgentServerPolicy"}
+		keys: func(_ *gen, st *stack, _ side) []any {
+			keys := []any{"AmazonECSTaskExecutionRolePolicy", "AmazonSSMReadOnlyAccess", "CloudWatchAgentServerPolicy", "SecretsManagerReadWrite"}
+			return keys[:2+int(st.id.h("execpolicies")%3)]
 		},
 		forEachExpr:  `{"references":["local.task_exec_managed_policies"]}`,
 		expr:         `{"policy_arn":{"references":["each.value"]},"role":{"references":["aws_iam_role.task_exec.name","aws_iam_role.task_exec"]}}`,
@@ -144,7 +137,7 @@ func (g *gen) template() []slot {
 		build: func(c *vctx) object {
 			name := c.iamName("task")
 			arn := "arn:aws:iam::" + c.acct() + ":policy/" + name
-			tags, all := c.tags(name)
+			tags, all := c.tags("")
 			table := c.arn("dynamodb", "table/"+c.name("state"))
 			bucket := "arn:aws:s3:::" + c.name("data") + "-" + c.acct()
 			policy := `{"Statement":[{"Action":["dynamodb:GetItem","dynamodb:PutItem","dynamodb:Query","dynamodb:UpdateItem"],"Effect":"Allow","Resource":"` + table + `"},{"Action":["s3:GetObject","s3:PutObject"],"Effect":"Allow","Resource":"` + bucket + `/*"},{"Action":"sns:Publish","Effect":"Allow","Resource":"` + c.arn("sns", c.name("events")) + `"}],"Version":"2012-10-17"}`
@@ -168,6 +161,20 @@ func (g *gen) template() []slot {
 			return o
 		}})
 	add(g.roleSlot(roles["debug"]))
+	add(slot{typ: "aws_iam_role_policy_attachment", name: "debug",
+		keys: func(g *gen, st *stack, sd side) []any {
+			if sd == configSide && g.configEnv != g.opts.Env {
+				return nil
+			}
+			return []any{"AWSSupportAccess", "ReadOnlyAccess"}
+		},
+		forEachExpr:  `{"references":["var.debug_role"]}`,
+		expr:         `{"policy_arn":{"references":["each.value"]},"role":{"references":["aws_iam_role.debug[0].name","aws_iam_role.debug[0]","aws_iam_role.debug"]}}`,
+		deps:         []string{"aws_iam_role.debug"},
+		replacePaths: iamReplace,
+		build: func(c *vctx) object {
+			return attachment(c, "debug", managedPolicyArn(c.key.(string)))
+		}})
 
 	add(slot{typ: "aws_cloudwatch_log_group", name: "ecs", keys: one,
 		expr: `{"kms_key_id":{"references":["aws_kms_key.this.arn","aws_kms_key.this"]},"name":{"references":["var.environment","var.service"]},"retention_in_days":{"references":["var.log_retention_days"]},` + tagsExpr + `}`,
@@ -183,29 +190,30 @@ func (g *gen) template() []slot {
 			sg := "sg-" + c.st.id.hex("sg/"+c.identEnv(), 17)
 			// ingress is managed by aws_vpc_security_group_ingress_rule; the
 			// group shows the rules it had when last refreshed
-			var https list
+			var https, grpc list
 			for _, k := range c.g.ingressKeys(c.st, false) {
-				if k != "http-vpc" {
-					https = append(https, ingressCIDR(k.(string)))
+				switch ks := k.(string); ingressPort(ks) {
+				case 443:
+					https = append(https, ingressCIDR(ks))
+				case 8443:
+					grpc = append(grpc, ingressCIDR(ks))
 				}
 			}
 			rule := func(port int, cidrs list) object {
-				return obj("cidr_blocks", cidrs, "description", "", "from_port", port, "ipv6_cidr_blocks", list{},
-					"prefix_list_ids", list{}, "protocol", "tcp", "security_groups", list{}, "self", false, "to_port", port)
+				return obj("cidr_blocks", cidrs, "from_port", port, "protocol", "tcp", "security_groups", list{}, "to_port", port)
 			}
-			ingress := list{rule(443, https), rule(80, strs("10.0.0.0/16"))}
+			ingress := list{rule(443, https), rule(80, strs("10.0.0.0/16")), rule(8443, grpc)}
 			ing := c.comp(ingress)
 			return obj("arn", c.comp(c.arn("ec2", "security-group/"+sg)), "description", "Service tasks",
-				"egress", list{obj("cidr_blocks", strs("0.0.0.0/0"), "description", "", "from_port", 0, "ipv6_cidr_blocks", list{},
-					"prefix_list_ids", list{}, "protocol", "-1", "security_groups", list{}, "self", false, "to_port", 0)},
-				"id", c.comp(sg), "ingress", ing, "name", name, "name_prefix", c.comp(""), "owner_id", c.comp(c.acct()),
-				"revoke_rules_on_delete", false, "tags", tags, "tags_all", all, "timeouts", nil, "vpc_id", c.g.vpcID)
+				"egress", list{obj("cidr_blocks", strs("0.0.0.0/0"), "from_port", 0, "protocol", "-1", "security_groups", list{}, "to_port", 0)},
+				"id", c.comp(sg), "ingress", ing, "name", name, "owner_id", c.comp(c.acct()),
+				"tags", tags, "tags_all", all, "vpc_id", c.g.vpcID)
 		}})
 	add(slot{typ: "aws_vpc_security_group_ingress_rule", name: "service",
 		keys: func(g *gen, st *stack, sd side) []any {
 			return g.ingressKeys(st, sd == configSide)
 		},
-		forEachExpr: `{"references":["var.ingress_ports"]}`,
+		forEachExpr: `{"references":["var.ingress_rules"]}`,
 		expr:        `{"cidr_ipv4":{"references":["each.value.cidr","each.value"]},"from_port":{"references":["each.value.port","each.value"]},"ip_protocol":{"constant_value":"tcp"},"security_group_id":{"references":["aws_security_group.service.id","aws_security_group.service"]},"to_port":{"references":["each.value.port","each.value"]}}`,
 		deps:        []string{"aws_security_group.service"},
 		build: func(c *vctx) object {
@@ -213,10 +221,9 @@ func (g *gen) template() []slot {
 			port := ingressPort(k)
 			sgr := "sgr-" + c.st.id.hex("sgr/"+k+c.identEnv(), 17)
 			sg := c.ref("aws_security_group.service", nil, "sg-"+c.st.id.hex("sg/"+c.identEnv(), 17))
-			return obj("arn", c.comp(c.arn("ec2", "security-group-rule/"+sgr)), "cidr_ipv4", ingressCIDR(k), "cidr_ipv6", nil,
-				"description", nil, "from_port", port, "id", c.comp(sgr), "ip_protocol", "tcp",
-				"prefix_list_id", nil, "referenced_security_group_id", nil, "security_group_id", sg,
-				"security_group_rule_id", c.comp(sgr), "tags", nil, "tags_all", c.defaultTags(), "to_port", port)
+			return obj("arn", c.comp(c.arn("ec2", "security-group-rule/"+sgr)), "cidr_ipv4", ingressCIDR(k),
+				"from_port", port, "id", c.comp(sgr), "ip_protocol", "tcp", "security_group_id", sg,
+				"security_group_rule_id", c.comp(sgr), "tags_all", c.defaultTags(), "to_port", port)
 		}})
 	add(slot{typ: "aws_ecs_task_definition", name: "service", schema: 1, keys: one, cbd: true,
 		expr: `{"container_definitions":{"references":["var.image","var.environment","aws_cloudwatch_log_group.ecs.name","aws_cloudwatch_log_group.ecs","var.awslogs_mode"]},"cpu":{"constant_value":"512"},"execution_role_arn":{"references":["aws_iam_role.task_exec.arn","aws_iam_role.task_exec"]},"family":{"references":["var.environment","var.service"]},"memory":{"constant_value":"1024"},"network_mode":{"constant_value":"awsvpc"},"requires_compatibilities":{"constant_value":["FARGATE"]},` + tagsExpr + `,"task_role_arn":{"references":["aws_iam_role.task.arn","aws_iam_role.task"]}}`,
@@ -238,8 +245,9 @@ func (g *gen) template() []slot {
 
 	add(g.roleSlot(roles["lambda"]))
 	add(slot{typ: "aws_iam_role_policy_attachment", name: "lambda",
-		keys: func(*gen, *stack, side) []any {
-			return []any{"AWSLambdaBasicExecutionRole", "AWSLambdaSQSQueueExecutionRole", "AWSXRayDaemonWriteAccess"}
+		keys: func(_ *gen, st *stack, _ side) []any {
+			keys := []any{"AWSLambdaBasicExecutionRole", "AWSLambdaSQSQueueExecutionRole", "AWSXRayDaemonWriteAccess", "AmazonDynamoDBReadOnlyAccess", "CloudWatchLambdaInsightsExecutionRolePolicy"}
+			return keys[:3+int(st.id.h("lambdapolicies")%3)]
 		},
 		forEachExpr:  `{"references":["local.lambda_managed_policies"]}`,
 		expr:         `{"policy_arn":{"references":["each.value"]},"role":{"references":["aws_iam_role.lambda.name","aws_iam_role.lambda"]}}`,
@@ -358,52 +366,62 @@ func (g *gen) template() []slot {
 }
 
 // ingressSources are the networks a service admits on 443.
-const ingressSources = "alb-internal alb-public bastion ci-runners monitoring office-osaka office-tokyo " +
-	"partner-acme partner-globex partner-initech partner-umbrella vpn"
+const ingressSources = "alb alb-ext bastion ci mon ofc-fuk ofc-osa ofc-tyo p-acme p-globex p-hooli p-initech " +
+	"p-umbrella p-vandelay peer-bi peer-data vpn-a vpn-b"
 
 func ingressPort(k string) int {
-	if k == "http-vpc" {
+	switch {
+	case k == "http-vpc":
 		return 80
+	case k[:5] == "grpc-":
+		return 8443
 	}
 	return 443
 }
 
 // ingressCIDR is the source network of an ingress rule key.
 func ingressCIDR(k string) string {
-	h := hashStr(7, k)
+	src := k[strings.IndexByte(k, '-')+1:]
+	h := hashStr(7, src)
 	switch {
-	case k == "http-vpc" || k == "https-vpc":
+	case src == "vpc":
 		return "10.0.0.0/16"
-	case len(k) > 14 && k[6:13] == "partner":
+	case strings.HasPrefix(src, "p-"):
 		return "203.0.113." + strconv.Itoa(int(h%250)+1) + "/32"
 	}
 	return "10." + strconv.Itoa(int(h%200)+20) + ".0.0/20"
 }
 
 // ingressKeys are the for_each keys of the ingress rules on one side: http
-// and https from the VPC and https from 3 to 11 more sources.
+// and https from the VPC, https from 8 to 18 more sources, and gRPC from
+// the internal ones among them.
 func (g *gen) ingressKeys(st *stack, config bool) []any {
 	src := strings.Fields(ingressSources)
-	n := 3 + int(st.id.h("ingress")%9)
+	n := 8 + int(st.id.h("ingress")%11)
 	off := int(st.id.h("ingress/off") % uint64(len(src)))
-	keys := make([]any, 0, n+2)
+	keys := make([]any, 0, 2*n+2)
 	if !(config && g.scenario == ScenarioMixed && st.dropHTTP) {
 		keys = append(keys, "http-vpc")
 	}
 	keys = append(keys, "https-vpc")
 	for i := 0; i < n; i++ {
-		keys = append(keys, "https-"+src[(off+i)%len(src)])
+		s := src[(off+i)%len(src)]
+		keys = append(keys, "https-"+s)
+		if !strings.HasPrefix(s, "p-") && !strings.HasPrefix(s, "ofc-") {
+			keys = append(keys, "grpc-"+s)
+		}
 	}
 	slices.SortFunc(keys, compareKeys)
 	return keys
 }
 
 // taskPolicyKeys are the policies attached to the task role: the
-// service's own policy ("app") and two to five AWS managed policies.
+// service's own policy ("app") and four to nine AWS managed policies.
 func (g *gen) taskPolicyKeys(st *stack) []any {
 	managed := []string{"AWSXRayDaemonWriteAccess", "AmazonDynamoDBReadOnlyAccess", "AmazonS3ReadOnlyAccess",
-		"AmazonSSMReadOnlyAccess", "CloudWatchAgentServerPolicy", "SecretsManagerReadWrite"}
-	n := 2 + int(st.id.h("taskpolicies")%4)
+		"AmazonSQSFullAccess", "AmazonSSMReadOnlyAccess", "AmazonSNSFullAccess", "CloudWatchAgentServerPolicy",
+		"SecretsManagerReadWrite", "AmazonKinesisFirehoseFullAccess"}
+	n := 4 + int(st.id.h("taskpolicies")%6)
 	keys := []any{"app"}
 	for _, m := range managed[:n] {
 		keys = append(keys, m)
@@ -415,7 +433,7 @@ func (g *gen) taskPolicyKeys(st *stack) []any {
 // managedPolicyArn is the ARN of an AWS managed policy.
 func managedPolicyArn(name string) string {
 	switch name {
-	case "AmazonECSTaskExecutionRolePolicy", "AWSLambdaBasicExecutionRole", "AWSLambdaSQSQueueExecutionRole":
+	case "AmazonECSTaskExecutionRolePolicy", "AWSLambdaBasicExecutionRole", "AWSLambdaSQSQueueExecutionRole", "AWSXrayWriteOnlyAccess":
 		return "arn:aws:iam::aws:policy/service-role/" + name
 	}
 	return "arn:aws:iam::aws:policy/" + name

@@ -57,19 +57,24 @@ func (c *vctx) arn(service, resource string) string {
 	return "arn:aws:" + service + ":" + c.region() + ":" + c.acct() + ":" + resource
 }
 
-// tags returns tags and tags_all (tags plus the provider's default_tags).
+// tags returns tags and tags_all. Environment and Service come
+// from the provider's default_tags; only EC2 resources carry a Name tag of
+// their own (name is "" for the others).
 func (c *vctx) tags(name string) (object, object) {
-	t := []any{"Environment", c.env, "Name", name, "Service", c.st.service}
+	var t []any
+	if name != "" {
+		t = append(t, "Name", name)
+	}
 	if c.g.scenario == ScenarioMixed && c.planned && c.st.costCenter {
 		t = append(t, "CostCenter", "cc-"+c.st.id.hex("cc", 4))
 	}
-	all := append(append([]any{}, t...), "ManagedBy", "terraform", "Repository", "platform-infra")
+	all := append(append([]any{}, t...), "Environment", c.env, "Service", c.st.service)
 	return obj(t...), obj(all...)
 }
 
 // defaultTags is tags_all of a resource without tags of its own.
 func (c *vctx) defaultTags() object {
-	return obj("ManagedBy", "terraform", "Repository", "platform-infra")
+	return obj("Environment", c.env, "Service", c.st.service)
 }
 
 // roleSlot describes one IAM role of the template.
