@@ -250,3 +250,23 @@ func TestSyncLabelsPaginatesRepositoryLabels(t *testing.T) {
 		t.Errorf("created %v although the label exists on page 3", res.Created)
 	}
 }
+
+func TestSyncLabelsRemovesNamesNeedingEscapes(t *testing.T) {
+	for _, target := range []string{"envs/prod east", "envs/a?b#c", "envs/100%"} {
+		t.Run(target, func(t *testing.T) {
+			srv := githubtest.NewServer(t)
+			n := github.LabelNames{TargetPrefix: true}
+			stale := github.OutcomeLabels(github.Outcome{Target: target}, n)[0].Name
+			srv.AddIssueLabel(githubtest.DefaultPR, stale)
+			srv.Expect(http.MethodDelete, issueLabelPath).Times(1)
+			c, _ := newClient(t, srv)
+			want := github.OutcomeLabels(github.Outcome{Target: target, Changes: true}, n)
+			if _, err := c.SyncLabels(context.Background(), want, github.ManagedLabels(target, n)); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]string{target + "/hiyari:add-or-update"}, srv.IssueLabels(githubtest.DefaultPR)); diff != "" {
+				t.Errorf("PR labels (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
