@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -57,8 +58,8 @@ func (r *awsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 		attrs[n] = a
 	}
 	if r.kind.tagged {
-		attrs["tags"] = schema.MapAttribute{ElementType: stringType, Optional: true}
-		attrs["tags_all"] = schema.MapAttribute{ElementType: stringType, Computed: true}
+		attrs["tags"] = schema.MapAttribute{ElementType: types.StringType, Optional: true}
+		attrs["tags_all"] = schema.MapAttribute{ElementType: types.StringType, Computed: true}
 	}
 	resp.Schema = schema.Schema{Attributes: attrs, Blocks: r.kind.blocks}
 }

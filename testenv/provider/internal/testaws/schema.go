@@ -16,8 +16,6 @@ import (
 // Schema shorthands. "replace" mirrors ForceNew in the real provider: a change
 // to the attribute plans the resource for replacement.
 
-var stringType = types.StringType
-
 func stringMods(replace bool) []planmodifier.String {
 	if replace {
 		return []planmodifier.String{stringplanmodifier.RequiresReplace()}
@@ -78,7 +76,7 @@ func defaultBool(def bool) schema.BoolAttribute {
 }
 
 func stringSet(replace bool) schema.SetAttribute {
-	a := schema.SetAttribute{ElementType: stringType, Optional: true}
+	a := schema.SetAttribute{ElementType: types.StringType, Optional: true}
 	if replace {
 		a.PlanModifiers = []planmodifier.Set{setplanmodifier.RequiresReplace()}
 	}
@@ -86,7 +84,7 @@ func stringSet(replace bool) schema.SetAttribute {
 }
 
 func stringMap() schema.MapAttribute {
-	return schema.MapAttribute{ElementType: stringType, Optional: true}
+	return schema.MapAttribute{ElementType: types.StringType, Optional: true}
 }
 
 // block is a repeatable nested block (rule { … }); single blocks such as
