@@ -152,6 +152,7 @@ type Error struct {
 	err  error
 }
 
+// Error says what failed, on which pull request, what GitHub answered and what to do.
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s on %s#%d: ", e.Op, e.Repo, e.PR)

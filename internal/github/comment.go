@@ -100,11 +100,13 @@ type CommentResult struct {
 // any API call: trimming a review is the renderer's job (see BodyBudget),
 // since only it knows what may be dropped.
 type TooLongError struct {
+	// Target is the comment's target; Chars its length with the marker; Limit CommentLimit.
 	Target string
 	Chars  int
 	Limit  int
 }
 
+// Error names the target, the length and the limit.
 func (e *TooLongError) Error() string {
 	return fmt.Sprintf("post comment for target %q: the comment is %d characters, over GitHub's limit of %d; render it within BodyBudget", e.Target, e.Chars, e.Limit)
 }
