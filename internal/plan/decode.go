@@ -53,15 +53,18 @@ func (d *decoder) semantic(where string, err error) error {
 	msg := err.Error()
 	var sem *json.SemanticError
 	if errors.As(err, &sem) {
-		got := sem.JSONKind.String()
 		want := "a different type"
 		if sem.GoType != nil {
 			want = jsonKindOf(sem.GoType.Kind().String())
 		}
+		// The pointer is absolute: the decoder tracks it from the document's root.
 		ptr := string(sem.JSONPointer)
-		msg = fmt.Sprintf("%s%s is %s, want %s", where, ptr, got, want)
+		if ptr == "" {
+			ptr = where
+		}
+		msg = fmt.Sprintf("%s is %s, want %s", ptr, describeKind(sem.JSONKind), want)
 		if sem.Err != nil && sem.GoType == nil {
-			msg = fmt.Sprintf("%s%s: %v", where, ptr, sem.Err)
+			msg = fmt.Sprintf("%s: %v", ptr, sem.Err)
 		}
 	}
 	return &InputError{Input: d.name, Problem: "not a Terraform plan as expected: " + msg, Fix: fixShowJSON, Err: err}
@@ -127,8 +130,10 @@ func describeKind(k jsontext.Kind) string {
 		return "a boolean"
 	case 'n':
 		return "null"
+	case '{':
+		return "an object"
 	}
-	return "not an object"
+	return "another kind of value"
 }
 
 func (d *decoder) finish() error {
@@ -306,7 +311,7 @@ func (d *decoder) change(w *wireChange, key string, i int) (*Change, error) {
 	}
 	if c.Mode == "" {
 		c.Mode = "managed"
-		if strings.HasPrefix(strings.TrimPrefix(c.Address, c.ModuleAddress+"."), "data.") {
+		if strings.HasPrefix(resourcePart(c.Address), "data.") {
 			c.Mode = "data"
 		}
 	}
@@ -335,6 +340,13 @@ func nonNull(v jsontext.Value) Value {
 // typeFromAddress recovers the resource type from an address in trimmed fixtures that
 // leave out "type".
 func typeFromAddress(addr string) string {
+	rest := strings.TrimPrefix(resourcePart(addr), "data.")
+	t, _, _ := strings.Cut(rest, ".")
+	return t
+}
+
+// resourcePart is an address without instance keys and module path: [data.]type.name.
+func resourcePart(addr string) string {
 	rest := ConfigAddress(addr)
 	for strings.HasPrefix(rest, "module.") {
 		parts := strings.SplitN(rest, ".", 3)
@@ -343,9 +355,7 @@ func typeFromAddress(addr string) string {
 		}
 		rest = parts[2]
 	}
-	rest = strings.TrimPrefix(rest, "data.")
-	t, _, _ := strings.Cut(rest, ".")
-	return t
+	return rest
 }
 
 func (d *decoder) outputs() error {

@@ -1,0 +1,89 @@
+package plan
+
+import "testing"
+
+func TestConfigAddress(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"aws_iam_role.task", "aws_iam_role.task"},
+		{"aws_iam_role.task[0]", "aws_iam_role.task"},
+		{`aws_iam_role.task["a"]`, "aws_iam_role.task"},
+		{`module.app["x"].aws_iam_role.task[0]`, "module.app.aws_iam_role.task"},
+		{`module.a[0].module.b["k"].data.aws_iam_policy_document.p`, "module.a.module.b.data.aws_iam_policy_document.p"},
+		{`aws_s3_bucket.b["logs.example.com"]`, "aws_s3_bucket.b"},
+		{`aws_s3_bucket.b["a.b[0]"]`, "aws_s3_bucket.b"},
+		{`aws_s3_bucket.b["]"]`, "aws_s3_bucket.b"},
+		{`aws_s3_bucket.b["[["]`, "aws_s3_bucket.b"},
+		{`aws_s3_bucket.b["say \"hi\" ]"]`, "aws_s3_bucket.b"},
+		{`aws_s3_bucket.b["back\\"]`, "aws_s3_bucket.b"},
+		{`module.m["a.b"].aws_x.y["c]d"]`, "module.m.aws_x.y"},
+		{`aws_instance.web[12]`, "aws_instance.web"},
+		{"", ""},
+		// malformed: an unclosed key drops the rest rather than looping or panicking
+		{`aws_x.y["open`, "aws_x.y"},
+		{`aws_x.y[`, "aws_x.y"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := ConfigAddress(tc.in); got != tc.want {
+				t.Errorf("ConfigAddress(%s) = %q, want %q", tc.in, got, tc.want)
+			}
+			c := &Change{Address: tc.in}
+			if got := c.ConfigAddress(); got != tc.want {
+				t.Errorf("Change.ConfigAddress() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestModulePath(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"aws_iam_role.task", ""},
+		{"data.aws_iam_role.task", ""},
+		{"module.app.aws_iam_role.task", "module.app"},
+		{"module.a.module.b.aws_x.y", "module.a.module.b"},
+		{"module.a.module.b.data.aws_x.y", "module.a.module.b"},
+		{"module.module.aws_x.y", "module.module"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := ModulePath(tc.in); got != tc.want {
+				t.Errorf("ModulePath(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestConfigDeclares(t *testing.T) {
+	c := Config{Present: true, Declared: map[string]*ConfigResource{
+		"aws_iam_role.task":          {Address: "aws_iam_role.task"},
+		"module.app.aws_s3_bucket.b": {Address: "module.app.aws_s3_bucket.b"},
+	}}
+	for addr, want := range map[string]bool{
+		`aws_iam_role.task["a.b"]`:            true,
+		"aws_iam_role.task":                   true,
+		`module.app["eu"].aws_s3_bucket.b[0]`: true,
+		"aws_iam_role.other":                  false,
+		"module.other.aws_iam_role.task":      false,
+	} {
+		if got := c.Declares(addr); got != want {
+			t.Errorf("Declares(%s) = %v, want %v", addr, got, want)
+		}
+	}
+}
+
+func TestChangeMoved(t *testing.T) {
+	for _, tc := range []struct {
+		addr, prev string
+		want       bool
+	}{
+		{"aws_x.new", "aws_x.old", true},
+		{"aws_x.same", "aws_x.same", false},
+		{"aws_x.a", "", false},
+	} {
+		c := &Change{Address: tc.addr, PreviousAddress: tc.prev}
+		if got := c.Moved(); got != tc.want {
+			t.Errorf("Moved(%q ← %q) = %v, want %v", tc.addr, tc.prev, got, tc.want)
+		}
+	}
+}
