@@ -20,7 +20,12 @@
 # `git clone -b fix/staging-partner-cidr repo.bundle DIR`), and manifest.txt.
 #
 # Usage: scripts/incident/run.sh OUTDIR
-# Env:   KEEP_WORKDIR=1 keeps the scratch directory (printed on exit).
+# Env:   KEEP_WORKDIR=1 keeps the scratch directory and writes OUTDIR/workdir.env, the
+#        variables to run terraform (and hiyari) there afterwards: INCIDENT_REPO (the
+#        git repository, on the branch, with local main), INCIDENT_PLAN_DIR (the
+#        initialized envs/staging holding tfplan), TF_CLI_CONFIG_FILE and
+#        HIYARI_TESTAWS_STATE_DIR. versitygw is stopped either way; `terraform show`
+#        of the planfile works there without it.
 # Only test credentials are used: the AWS config and credential files are set to
 # /dev/null and IMDS is disabled, so no real AWS credentials can be picked up.
 set -euo pipefail
@@ -247,4 +252,14 @@ elapsed=$(($(date +%s) - started))
 	echo "locking            S3 lock file (use_lockfile) verified: a held lock stops terraform plan"
 	echo "seconds            $elapsed"
 } >"$outdir/manifest.txt"
+rm -f "$outdir/workdir.env"
+if [ "${KEEP_WORKDIR:-}" = 1 ]; then
+	cat >"$outdir/workdir.env" <<EOF
+INCIDENT_WORKDIR=$work
+INCIDENT_REPO=$scenario
+INCIDENT_PLAN_DIR=$scenario/envs/staging
+TF_CLI_CONFIG_FILE=$TF_CLI_CONFIG_FILE
+HIYARI_TESTAWS_STATE_DIR=$HIYARI_TESTAWS_STATE_DIR
+EOF
+fi
 log "done in ${elapsed}s: $outdir"

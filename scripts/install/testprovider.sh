@@ -15,6 +15,9 @@ if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then
 	echo "testprovider: terraform-provider-aws up to date" >&2
 	exit 0
 fi
-(cd "$src" && GOFLAGS=-mod=readonly go build -trimpath -o "$bin" .)
+# Built beside the target and renamed, so a terraform running the old binary is
+# never handed a half-written one.
+(cd "$src" && GOFLAGS=-mod=readonly go build -trimpath -o "$bin.tmp.$$" .)
+mv -f "$bin.tmp.$$" "$bin"
 echo "$sum" >"$stamp"
 echo "testprovider: built terraform-provider-aws into $tools/bin" >&2
