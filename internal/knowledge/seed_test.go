@@ -89,7 +89,7 @@ func TestSeedImpactTable(t *testing.T) {
 			class:    LossLost,
 			recovery: []string{"iam-recreate-role", "s3-batch-replicate-failed", "s3-update-bucket-policy-role-id"},
 			stepPhrase: map[string][]string{
-				"s3-batch-replicate-failed":      {"S3 Batch Operations", "operation Replicate", "filter replication status FAILED", "ObjectReplicationStatuses"},
+				"s3-batch-replicate-failed":       {"S3 Batch Operations", "operation Replicate", "filter replication status FAILED", "ObjectReplicationStatuses"},
 				"s3-update-bucket-policy-role-id": {"unique id", "AROA", "replication destination bucket"},
 			},
 		},
