@@ -116,7 +116,7 @@ EOF
 # --- S3: versitygw on a free loopback port.
 mkdir -p "$work/s3" "$work/aws"
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for attempt in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
 	port=$((20000 + RANDOM % 40000))
 	port_free "$port" || continue
 	"$tools/versitygw" --access "$access_key" --secret "$secret_key" --region "$region" \
