@@ -48,7 +48,7 @@ func (g *gen) configuration(o *out) {
 	o.raw(`},"module_calls":{`)
 	first := true
 	g.forStacks(func(st *stack, _ []instance, declared int) {
-		if !st.inConfig || g.scenario == ScenarioDestroy && false {
+		if !st.inConfig {
 			return
 		}
 		if !first {
@@ -84,7 +84,11 @@ func (g *gen) moduleCall(o *out, st *stack, declared int) {
 	}
 	rules.WriteByte('}')
 	ref := func(v string) string { return `{"references":["var.` + v + `"]}` }
-	o.raw(`{"source":"./modules/service","expressions":{"account_id":` + ref("account_id") +
+	source := "git::https://github.example.com/platform/terraform-modules.git//service?ref=v1.9.0"
+	if g.configEnv != g.opts.Env {
+		source = "git::https://github.example.com/platform/terraform-modules.git//service?ref=v1.8.2"
+	}
+	o.raw(`{"source":"` + source + `","expressions":{"account_id":` + ref("account_id") +
 		`,"artifact_bucket":` + ref("artifact_bucket") +
 		`,"awslogs_mode":{"constant_value":"` + mode + `"}` +
 		`,"cluster_arn":` + ref("cluster_arn") +
@@ -114,11 +118,16 @@ func (g *gen) moduleCall(o *out, st *stack, declared int) {
 	output("data_bucket", "aws_s3_bucket.data", "bucket", "Bucket holding the service's data")
 	output("task_exec_role_arn", "aws_iam_role.task_exec", "arn", "Task execution role")
 	o.raw(`},"resources":[`)
+	first := true
 	for i := 0; i < declared; i++ {
 		sl := &g.slots[i]
-		if i > 0 {
+		if !g.declares(sl) {
+			continue
+		}
+		if !first {
 			o.byte(',')
 		}
+		first = false
 		o.raw(`{"address":"` + sl.addr() + `","mode":"managed","type":"` + sl.typ + `","name":"` + sl.name +
 			`","provider_config_key":"aws","expressions":` + sl.expr + `,"schema_version":`)
 		o.int(int64(sl.schema))

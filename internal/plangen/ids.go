@@ -96,5 +96,5 @@ func (g idgen) createDate(what string) string {
 // the role name, a dash, and a resource.UniqueId() style suffix.
 func (g idgen) attachmentID(role, what string) string {
 	t := g.when(what)
-	return role + "-" + t.Format("20060102150405") + strconv.Itoa(100000+g.n(what+"/ms", 0, 899999))[1:] + "00000001"
+	return role + "-" + t.Format("20060102150405") + strconv.Itoa(100000 + g.n(what+"/ms", 0, 899999))[1:] + "00000001"
 }

@@ -28,7 +28,8 @@ func assumeRolePolicy(principal string) string {
 }
 
 func roleExpr(r roleSlot) string {
-	return `{"assume_role_policy":{"references":["data.aws_iam_policy_document.assume_` + r.name + `.json","data.aws_iam_policy_document.assume_` + r.name + `"]},` +
+	// assume_role_policy = jsonencode({...}): a call, so no constant value
+	return `{"assume_role_policy":{},` +
 		`"description":{"constant_value":"` + r.description + `"},` +
 		`"name":{"references":["var.environment","var.service"]}}`
 }
@@ -64,9 +65,10 @@ func (g *gen) roleSlot(r roleSlot) slot {
 		)
 	}
 	if r.name == "debug" {
+		s.newer = true
 		s.keys = func(g *gen, st *stack, sd side) []any {
-			if sd == configSide && g.configEnv != g.opts.Env {
-				return nil // var.debug_role is false outside Env
+			if sd == configSide && !g.declares(&g.slots[g.slotIndex["aws_iam_role.debug"]]) {
+				return nil
 			}
 			return []any{0}
 		}
@@ -127,7 +129,7 @@ func (g *gen) template() []slot {
 		}})
 	add(g.roleSlot(roles["task"]))
 	add(slot{typ: "aws_iam_policy", name: "task", keys: one,
-		expr: `{"description":{"constant_value":"Application permissions of the service task"},"name":{"references":["var.environment","var.service"]},"policy":{"references":["data.aws_iam_policy_document.task.json","data.aws_iam_policy_document.task"]},` + tagsExpr + `}`,
+		expr: `{"description":{"constant_value":"Application permissions of the service task"},"name":{"references":["var.environment","var.service"]},"policy":{"references":["var.account_id","var.environment","var.service"]},` + tagsExpr + `}`,
 		replacePaths: func(g *gen, st *stack) [][]string {
 			if g.stateEnv != g.configEnv {
 				return [][]string{{"name"}}
@@ -161,14 +163,14 @@ func (g *gen) template() []slot {
 			return o
 		}})
 	add(g.roleSlot(roles["debug"]))
-	add(slot{typ: "aws_iam_role_policy_attachment", name: "debug",
+	add(slot{typ: "aws_iam_role_policy_attachment", name: "debug", newer: true,
 		keys: func(g *gen, st *stack, sd side) []any {
 			if sd == configSide && g.configEnv != g.opts.Env {
 				return nil
 			}
 			return []any{"AWSSupportAccess", "ReadOnlyAccess"}
 		},
-		forEachExpr:  `{"references":["var.debug_role"]}`,
+		forEachExpr:  `{"references":["var.debug_role","local.debug_policies"]}`,
 		expr:         `{"policy_arn":{"references":["each.value"]},"role":{"references":["aws_iam_role.debug[0].name","aws_iam_role.debug[0]","aws_iam_role.debug"]}}`,
 		deps:         []string{"aws_iam_role.debug"},
 		replacePaths: iamReplace,
@@ -239,7 +241,7 @@ func (g *gen) template() []slot {
 		},
 		build: taskDefinition})
 	add(slot{typ: "aws_ecs_service", name: "service", schema: 1, keys: one,
-		expr: `{"cluster":{"references":["var.cluster_arn"]},"deployment_circuit_breaker":[{"enable":{"constant_value":true},"rollback":{"constant_value":true}}],"desired_count":{"references":["var.desired_count"]},"launch_type":{"constant_value":"FARGATE"},"name":{"references":["var.environment","var.service"]},"network_configuration":[{"assign_public_ip":{"constant_value":false},"security_groups":{"references":["aws_security_group.service.id","aws_security_group.service"]},"subnets":{"references":["var.private_subnet_ids"]}}],"propagate_tags":{"constant_value":"SERVICE"},` + tagsExpr + `,"task_definition":{"references":["aws_ecs_task_definition.service.arn","aws_ecs_task_definition.service"]}}`,
+		expr:  `{"cluster":{"references":["var.cluster_arn"]},"deployment_circuit_breaker":[{"enable":{"constant_value":true},"rollback":{"constant_value":true}}],"desired_count":{"references":["var.desired_count"]},"launch_type":{"constant_value":"FARGATE"},"name":{"references":["var.environment","var.service"]},"network_configuration":[{"assign_public_ip":{"constant_value":false},"security_groups":{"references":["aws_security_group.service.id","aws_security_group.service"]},"subnets":{"references":["var.private_subnet_ids"]}}],"propagate_tags":{"constant_value":"SERVICE"},` + tagsExpr + `,"task_definition":{"references":["aws_ecs_task_definition.service.arn","aws_ecs_task_definition.service"]}}`,
 		deps:  []string{"aws_ecs_task_definition.service", "aws_security_group.service"},
 		build: ecsService})
 
@@ -257,7 +259,7 @@ func (g *gen) template() []slot {
 			return attachment(c, "lambda", managedPolicyArn(c.key.(string)))
 		}})
 	add(slot{typ: "aws_dynamodb_table", name: "state", schema: 1, keys: one,
-		expr: `{"attribute":[{"name":{"constant_value":"pk"},"type":{"constant_value":"S"}},{"name":{"constant_value":"sk"},"type":{"constant_value":"S"}}],"billing_mode":{"constant_value":"PAY_PER_REQUEST"},"hash_key":{"constant_value":"pk"},"name":{"references":["var.environment","var.service"]},"point_in_time_recovery":[{"enabled":{"constant_value":true}}],"range_key":{"constant_value":"sk"},` + tagsExpr + `}`,
+		expr:  `{"attribute":[{"name":{"constant_value":"pk"},"type":{"constant_value":"S"}},{"name":{"constant_value":"sk"},"type":{"constant_value":"S"}}],"billing_mode":{"constant_value":"PAY_PER_REQUEST"},"hash_key":{"constant_value":"pk"},"name":{"references":["var.environment","var.service"]},"point_in_time_recovery":[{"enabled":{"constant_value":true}}],"range_key":{"constant_value":"sk"},` + tagsExpr + `}`,
 		build: dynamoTable})
 	add(slot{typ: "aws_cloudwatch_log_group", name: "lambda", keys: one,
 		expr: `{"name":{"references":["var.environment","var.service"]},"retention_in_days":{"references":["var.log_retention_days"]},` + tagsExpr + `}`,
@@ -265,7 +267,7 @@ func (g *gen) template() []slot {
 			return logGroup(c, "/aws/lambda/"+c.name("worker"), false)
 		}})
 	add(slot{typ: "aws_lambda_function", name: "worker", keys: one,
-		expr: `{"environment":[{"variables":{"references":["var.environment","aws_dynamodb_table.state.name","aws_dynamodb_table.state"]}}],"function_name":{"references":["var.environment","var.service"]},"handler":{"constant_value":"app.handler"},"logging_config":[{"log_format":{"constant_value":"JSON"},"log_group":{"references":["aws_cloudwatch_log_group.lambda.name","aws_cloudwatch_log_group.lambda"]}}],"memory_size":{"constant_value":256},"role":{"references":["aws_iam_role.lambda.arn","aws_iam_role.lambda"]},"runtime":{"constant_value":"python3.12"},"s3_bucket":{"references":["var.artifact_bucket"]},"s3_key":{"references":["var.service"]},` + tagsExpr + `,"timeout":{"constant_value":30}}`,
+		expr:  `{"environment":[{"variables":{"references":["var.environment","aws_dynamodb_table.state.name","aws_dynamodb_table.state"]}}],"function_name":{"references":["var.environment","var.service"]},"handler":{"constant_value":"app.handler"},"logging_config":[{"log_format":{"constant_value":"JSON"},"log_group":{"references":["aws_cloudwatch_log_group.lambda.name","aws_cloudwatch_log_group.lambda"]}}],"memory_size":{"constant_value":256},"role":{"references":["aws_iam_role.lambda.arn","aws_iam_role.lambda"]},"runtime":{"constant_value":"python3.12"},"s3_bucket":{"references":["var.artifact_bucket"]},"s3_key":{"references":["var.service"]},` + tagsExpr + `,"timeout":{"constant_value":30}}`,
 		deps:  []string{"aws_cloudwatch_log_group.lambda", "aws_dynamodb_table.state", "aws_iam_role.lambda"},
 		build: lambdaFunction})
 
@@ -274,7 +276,7 @@ func (g *gen) template() []slot {
 		build: func(c *vctx) object { return bucket(c, "logs", true, false) }})
 	add(g.roleSlot(roles["firehose"]))
 	add(slot{typ: "aws_kinesis_firehose_delivery_stream", name: "logs", schema: 1, keys: one,
-		expr: `{"destination":{"constant_value":"extended_s3"},"extended_s3_configuration":[{"bucket_arn":{"references":["aws_s3_bucket.logs.arn","aws_s3_bucket.logs"]},"compression_format":{"constant_value":"GZIP"},"error_output_prefix":{"constant_value":"errors/!{firehose:error-output-type}/"},"prefix":{"constant_value":"logs/"},"role_arn":{"references":["aws_iam_role.firehose.arn","aws_iam_role.firehose"]}}],"name":{"references":["var.environment","var.service"]},` + tagsExpr + `}`,
+		expr:  `{"destination":{"constant_value":"extended_s3"},"extended_s3_configuration":[{"bucket_arn":{"references":["aws_s3_bucket.logs.arn","aws_s3_bucket.logs"]},"compression_format":{"constant_value":"GZIP"},"error_output_prefix":{"constant_value":"errors/!{firehose:error-output-type}/"},"prefix":{"constant_value":"logs/"},"role_arn":{"references":["aws_iam_role.firehose.arn","aws_iam_role.firehose"]}}],"name":{"references":["var.environment","var.service"]},` + tagsExpr + `}`,
 		deps:  []string{"aws_iam_role.firehose", "aws_s3_bucket.logs"},
 		build: firehose})
 	add(g.roleSlot(roles["cwl_to_firehose"]))
@@ -308,11 +310,11 @@ func (g *gen) template() []slot {
 		build: func(c *vctx) object { return versioning(c, "replica") }})
 	add(g.roleSlot(roles["replication"]))
 	add(slot{typ: "aws_s3_bucket_replication_configuration", name: "data", keys: one,
-		expr: `{"bucket":{"references":["aws_s3_bucket.data.id","aws_s3_bucket.data"]},"role":{"references":["aws_iam_role.replication.arn","aws_iam_role.replication"]},"rule":[{"delete_marker_replication":[{"status":{"constant_value":"Enabled"}}],"destination":[{"bucket":{"references":["aws_s3_bucket.replica.arn","aws_s3_bucket.replica"]},"storage_class":{"constant_value":"STANDARD_IA"}}],"filter":[{}],"id":{"constant_value":"replicate-all"},"status":{"constant_value":"Enabled"}}]}`,
+		expr:  `{"bucket":{"references":["aws_s3_bucket.data.id","aws_s3_bucket.data"]},"role":{"references":["aws_iam_role.replication.arn","aws_iam_role.replication"]},"rule":[{"delete_marker_replication":[{"status":{"constant_value":"Enabled"}}],"destination":[{"bucket":{"references":["aws_s3_bucket.replica.arn","aws_s3_bucket.replica"]},"storage_class":{"constant_value":"STANDARD_IA"}}],"filter":[{}],"id":{"constant_value":"replicate-all"},"status":{"constant_value":"Enabled"}}]}`,
 		deps:  []string{"aws_iam_role.replication", "aws_s3_bucket.data", "aws_s3_bucket.replica", "aws_s3_bucket_versioning.data"},
 		build: replication})
 	add(slot{typ: "aws_s3_bucket_policy", name: "replica", keys: one,
-		expr:  `{"bucket":{"references":["aws_s3_bucket.replica.id","aws_s3_bucket.replica"]},"policy":{"references":["data.aws_iam_policy_document.replica.json","data.aws_iam_policy_document.replica"]}}`,
+		expr:  `{"bucket":{"references":["aws_s3_bucket.replica.id","aws_s3_bucket.replica"]},"policy":{"references":["aws_s3_bucket.replica.arn","aws_s3_bucket.replica","aws_iam_role.replication.unique_id","aws_iam_role.replication","aws_iam_role.replication.arn"]}}`,
 		deps:  []string{"aws_iam_role.replication", "aws_s3_bucket.replica"},
 		build: bucketPolicy})
 
@@ -393,11 +395,11 @@ func ingressCIDR(k string) string {
 }
 
 // ingressKeys are the for_each keys of the ingress rules on one side: http
-// and https from the VPC, https from 8 to 18 more sources, and gRPC from
+// and https from the VPC, https from 10 to 18 more sources, and gRPC from
 // the internal ones among them.
 func (g *gen) ingressKeys(st *stack, config bool) []any {
 	src := strings.Fields(ingressSources)
-	n := 8 + int(st.id.h("ingress")%11)
+	n := 10 + int(st.id.h("ingress")%9)
 	off := int(st.id.h("ingress/off") % uint64(len(src)))
 	keys := make([]any, 0, 2*n+2)
 	if !(config && g.scenario == ScenarioMixed && st.dropHTTP) {

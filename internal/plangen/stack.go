@@ -59,7 +59,7 @@ func (g *gen) newStack(idx int) *stack {
 	st.inState, st.inConfig = true, true
 	switch g.scenario {
 	case ScenarioMixed:
-		if idx > 2 && pick("new", 40) {
+		if idx > 2 && pick("new", 10) {
 			st.inState = false // a service added by the PR
 		}
 		st.costCenter = idx == 2 || pick("costcenter", 20)
@@ -95,6 +95,15 @@ type slot struct {
 	// given plan, lists the attributes forcing it.
 	replacePaths func(g *gen, st *stack) [][]string
 	cbd          bool // lifecycle create_before_destroy
+	// newer marks blocks added in the module version Env runs; the
+	// configuration of TargetEnv pins the version before them.
+	newer bool
+}
+
+// declares reports whether the configuration's service module has the
+// slot's resource block.
+func (g *gen) declares(sl *slot) bool {
+	return !(sl.newer && g.configEnv != g.opts.Env)
 }
 
 func (s *slot) addr() string { return s.typ + "." + s.name }
@@ -240,6 +249,8 @@ func (g *gen) plan(st *stack, sl *slot, key any) (k kind, reason string) {
 	case !inConfig:
 		switch {
 		case !st.inConfig:
+			return remove, "delete_because_no_module"
+		case !g.declares(sl):
 			return remove, "delete_because_no_resource_config"
 		case sl.forEachExpr != "":
 			return remove, "delete_because_each_key"

@@ -56,10 +56,10 @@ func ecsService(c *vctx) object {
 		"deployment_circuit_breaker", list{obj("enable", true, "rollback", true)},
 		"deployment_controller", list{obj("type", "ECS")}, "deployment_maximum_percent", 200,
 		"deployment_minimum_healthy_percent", 100, "desired_count", 2, "enable_execute_command", false,
-		"id", c.comp(c.arn("ecs", "service/platform/"+name)), "launch_type", "FARGATE", "load_balancer", list{}, "name", name,
+		"id", c.comp(c.arn("ecs", "service/platform/"+name)), "launch_type", "FARGATE", "name", name,
 		"network_configuration", list{obj("assign_public_ip", false, "security_groups", list{sg}, "subnets", c.g.subnets)},
 		"platform_version", c.comp("LATEST"), "propagate_tags", "SERVICE", "scheduling_strategy", "REPLICA",
-		"tags", tags, "tags_all", all, "task_definition", td, "triggers", c.comp(obj()), "wait_for_steady_state", false)
+		"tags", tags, "tags_all", all, "task_definition", td, "wait_for_steady_state", false)
 }
 
 func dynamoTable(c *vctx) object {
@@ -83,11 +83,11 @@ func lambdaFunction(c *vctx) object {
 		"dead_letter_config", list{}, "environment", list{obj("variables", obj("APP_ENV", c.env, "TABLE_NAME", table))},
 		"function_name", name, "handler", "app.handler", "id", c.comp(name),
 		"kms_key_arn", nil, "last_modified", c.comp(c.st.id.when("lambda").Format("2006-01-02T15:04:05.000-0700")),
-		"layers", list{}, "logging_config", list{obj("log_format", "JSON", "log_group", "/aws/lambda/"+name)},
+		"logging_config", list{obj("log_format", "JSON", "log_group", "/aws/lambda/"+name)},
 		"memory_size", 256, "package_type", "Zip", "publish", false, "qualified_arn", c.comp(arn+":$LATEST"),
 		"reserved_concurrent_executions", -1, "role", c.roleArn("lambda"), "runtime", "python3.12",
 		"s3_bucket", c.g.artifactBucket, "s3_key", c.st.service+"/worker.zip", "source_code_hash", c.comp(sha),
-		"tags", tags, "tags_all", all, "timeout", 30, "version", c.comp("$LATEST"), "vpc_config", list{})
+		"tags", tags, "tags_all", all, "timeout", 30, "version", c.comp("$LATEST"))
 }
 
 func (c *vctx) bucketName(which string) string {
@@ -133,10 +133,8 @@ func replication(c *vctx) object {
 	b := c.ref("aws_s3_bucket.data", nil, c.bucketName("data"))
 	dest := c.ref("aws_s3_bucket.replica", nil, "arn:aws:s3:::"+c.bucketName("replica"))
 	rule := obj("delete_marker_replication", list{obj("status", "Enabled")},
-		"destination", list{obj("access_control_translation", list{}, "account", "", "bucket", dest, "encryption_configuration", list{},
-			"metrics", list{}, "replication_time", list{}, "storage_class", "STANDARD_IA")},
-		"existing_object_replication", list{}, "filter", list{obj("and", list{}, "prefix", "", "tag", list{})}, "id", "replicate-all",
-		"prefix", "", "priority", 0, "source_selection_criteria", list{}, "status", "Enabled")
+		"destination", list{obj("account", "", "bucket", dest, "storage_class", "STANDARD_IA")},
+		"filter", list{obj("prefix", "")}, "id", "replicate-all", "priority", 0, "status", "Enabled")
 	return obj("bucket", b, "id", c.comp(b), "role", c.roleArn("replication"), "rule", list{rule}, "token", secret{nil})
 }
 

@@ -57,7 +57,7 @@ func (c *vctx) arn(service, resource string) string {
 	return "arn:aws:" + service + ":" + c.region() + ":" + c.acct() + ":" + resource
 }
 
-// tags returns tags and tags_all. Environment and Service come
+// tags returns tags and tags_all. Environment, Service and ManagedBy come
 // from the provider's default_tags; only EC2 resources carry a Name tag of
 // their own (name is "" for the others).
 func (c *vctx) tags(name string) (object, object) {
@@ -68,13 +68,13 @@ func (c *vctx) tags(name string) (object, object) {
 	if c.g.scenario == ScenarioMixed && c.planned && c.st.costCenter {
 		t = append(t, "CostCenter", "cc-"+c.st.id.hex("cc", 4))
 	}
-	all := append(append([]any{}, t...), "Environment", c.env, "Service", c.st.service)
+	all := append(append([]any{}, t...), "Environment", c.env, "ManagedBy", "terraform", "Service", c.st.service)
 	return obj(t...), obj(all...)
 }
 
 // defaultTags is tags_all of a resource without tags of its own.
 func (c *vctx) defaultTags() object {
-	return obj("Environment", c.env, "Service", c.st.service)
+	return obj("Environment", c.env, "ManagedBy", "terraform", "Service", c.st.service)
 }
 
 // roleSlot describes one IAM role of the template.
