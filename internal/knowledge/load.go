@@ -71,9 +71,6 @@ type stepData struct {
 }
 
 var (
-	validKinds   = map[IdentifierKind]bool{KindARN: true, KindName: true, KindID: true, KindUniqueID: true}
-	validClasses = map[DataLossClass]bool{LossNone: true, LossAvailability: true, LossRetried: true, LossLost: true}
-	validWhen    = map[Condition]bool{WhenDeleted: true, WhenReplaced: true}
 	typeName     = regexp.MustCompile(`^aws_[a-z0-9_]+$`)
 	stepID       = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	yamlUnknown  = regexp.MustCompile(`line (\d+): field (\S+) not found in type \S+`)
@@ -203,7 +200,7 @@ func buildStep(service string, sd stepData) (*Step, error) {
 	}
 	for _, w := range sd.When {
 		c := Condition(w)
-		if !validWhen[c] {
+		if !c.valid() {
 			errs = append(errs, fmt.Errorf("step %s: key when: %q is not one of deleted, replaced", sd.ID, w))
 		}
 		s.When = append(s.When, c)
@@ -222,7 +219,7 @@ func fillIdentifiers(t *Type, td typeData) error {
 		if id.Attribute == "" {
 			errs = append(errs, fmt.Errorf("identifiers[%d]: key attribute: missing", i))
 		}
-		if !validKinds[k] {
+		if !k.Valid() {
 			errs = append(errs, fmt.Errorf("identifiers[%d]: key kind: %q is not one of arn, name, id, unique_id", i, id.Kind))
 		}
 		t.Identifiers = append(t.Identifiers, Identifier{Attribute: id.Attribute, Kind: k})
@@ -307,7 +304,7 @@ func (b *Base) buildReference(rd referenceData) (Reference, error) {
 	}
 	for _, v := range rd.Via {
 		k := IdentifierKind(v)
-		if !validKinds[k] {
+		if !k.Valid() {
 			errs = append(errs, fmt.Errorf("key via: %q is not one of arn, name, id, unique_id", v))
 		}
 		r.Via = append(r.Via, k)
@@ -331,7 +328,7 @@ func (b *Base) buildReference(rd referenceData) (Reference, error) {
 	if r.Impact == "" {
 		errs = append(errs, fmt.Errorf("key impact: missing"))
 	}
-	if !validClasses[r.DataLoss.Class] {
+	if !r.DataLoss.Class.Valid() {
 		errs = append(errs, fmt.Errorf("key data_loss.class: %q is not one of none, availability, retried, lost", rd.DataLoss.Class))
 	}
 	if r.DataLoss.Class == LossRetried && r.DataLoss.Window == "" {
@@ -362,3 +359,23 @@ func sortedTypeNames(m map[string]typeData) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Valid reports whether k is one of the identifier kinds.
+func (k IdentifierKind) Valid() bool {
+	switch k {
+	case KindARN, KindName, KindID, KindUniqueID:
+		return true
+	}
+	return false
+}
+
+// Valid reports whether c is one of the data-loss classes.
+func (c DataLossClass) Valid() bool {
+	switch c {
+	case LossNone, LossAvailability, LossRetried, LossLost:
+		return true
+	}
+	return false
+}
+
+func (c Condition) valid() bool { return c == WhenDeleted || c == WhenReplaced }

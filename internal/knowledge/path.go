@@ -173,11 +173,14 @@ func appendStrings(out []string, v any) []string {
 	return out
 }
 
-// policyGrammar are keys of IAM policy documents whose values are policy
-// language, never identifiers of resources.
-var policyGrammar = map[string]bool{
-	"Version": true, "Id": true, "Sid": true, "Effect": true,
-	"Action": true, "NotAction": true,
+// policyGrammar reports whether key is a key of IAM policy documents whose
+// values are policy language, never identifiers of resources.
+func policyGrammar(key string) bool {
+	switch key {
+	case "Version", "Id", "Sid", "Effect", "Action", "NotAction":
+		return true
+	}
+	return false
 }
 
 // principalID matches IAM unique ids as they appear in policies: a role's
@@ -204,7 +207,7 @@ func appendDocStrings(out []string, v any) []string {
 		}
 	case map[string]any:
 		for _, k := range sortedKeys(x) {
-			if policyGrammar[k] {
+			if policyGrammar(k) {
 				continue
 			}
 			out = appendDocStrings(out, x[k])
