@@ -71,9 +71,9 @@ type stepData struct {
 }
 
 var (
-	typeName     = regexp.MustCompile(`^aws_[a-z0-9_]+$`)
-	stepID       = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	yamlUnknown  = regexp.MustCompile(`line (\d+): field (\S+) not found in type \S+`)
+	typeName    = regexp.MustCompile(`^aws_[a-z0-9_]+$`)
+	stepID      = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	yamlUnknown = regexp.MustCompile(`line (\d+): field (\S+) not found in type \S+`)
 )
 
 // load reads every *.yaml file in dir of fsys, builds the base and validates
