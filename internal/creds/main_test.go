@@ -12,7 +12,7 @@ import (
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "sdk-resolve" {
 		verify := len(os.Args) > 2 && os.Args[2] == "--verify"
-		if err := RunSDKResolve(context.Background(), os.Stdout, verify); err != nil {
+		if err := RunSDKResolve(context.Background(), os.Stdout, SDKRequest{Verify: verify}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}

@@ -19,6 +19,9 @@ import (
 type SDKRequest struct {
 	// Verify retrieves credentials through the chain and calls sts:GetCallerIdentity.
 	Verify bool
+	// Retrieve fetches credentials through the chain (network for non-static sources)
+	// and reports their masked key id.
+	Retrieve bool
 }
 
 // SDKResult is the real AWS SDK for Go v2's answer in a context.
@@ -28,6 +31,10 @@ type SDKResult struct {
 	// CredentialSource is aws.Credentials.Source for static providers (it names the
 	// file the keys came from); other providers are not retrieved unless verifying.
 	CredentialSource string `json:"credential_source,omitempty"`
+	// KeyID is the masked access key id retrieved, when asked to retrieve.
+	KeyID string `json:"key_id,omitempty"`
+	// RetrieveError is why retrieving failed, when asked to retrieve.
+	RetrieveError string `json:"retrieve_error,omitempty"`
 	// Error is LoadDefaultConfig's error, if it failed.
 	Error string `json:"error,omitempty"`
 	// Verify is the GetCallerIdentity result through the SDK's chain.
@@ -94,7 +101,7 @@ func envPairs(env map[string]string) []string {
 // RunSDKResolve is the child side of ChildResolver: it loads the SDK's default config
 // from this process's environment and writes an SDKResult as JSON to w. It makes no
 // network call unless verify is set. Secrets are never written.
-func RunSDKResolve(ctx context.Context, w io.Writer, verify bool) error {
+func RunSDKResolve(ctx context.Context, w io.Writer, req SDKRequest) error {
 	res := SDKResult{}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
@@ -105,12 +112,20 @@ func RunSDKResolve(ctx context.Context, w io.Writer, verify bool) error {
 	for _, s := range srcs {
 		res.ProviderSources = append(res.ProviderSources, sourceName(s))
 	}
-	if len(srcs) > 0 && isStatic(srcs) {
-		if c, err := cfg.Credentials.Retrieve(ctx); err == nil {
+	if len(srcs) > 0 && isStatic(srcs) || req.Retrieve {
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		c, err := cfg.Credentials.Retrieve(rctx)
+		cancel()
+		if err == nil {
 			res.CredentialSource = c.Source
+			if req.Retrieve {
+				res.KeyID = MaskKeyID(c.AccessKeyID)
+			}
+		} else if req.Retrieve {
+			res.RetrieveError = err.Error()
 		}
 	}
-	if verify {
+	if req.Verify {
 		if cfg.Region == "" {
 			cfg.Region = "us-east-1"
 		}

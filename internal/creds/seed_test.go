@@ -21,7 +21,7 @@ import (
 // has a role in IMDS, and ssm-user's home is empty.
 type seedHost struct {
 	rootHome, ssmHome, passwd, imds string
-	role                          credstest.IMDSRole
+	role                            credstest.IMDSRole
 }
 
 const staleKeyID = "AKIASTALEROOTKEY1234"
