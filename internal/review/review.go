@@ -163,8 +163,12 @@ func verdict(rep *report.Report, failOn report.Severity) report.Verdict {
 	case gating > 0:
 		v.Status = "fail"
 		v.Reason = fmt.Sprintf("%d finding(s) at or above %s: do not apply until they are resolved or acknowledged", gating, failOn)
+	case v.Highest != "" && failOn == "":
+		v.Reason = fmt.Sprintf("highest finding is %s; the gate is off (--fail-on never)", v.Highest)
 	case v.Highest != "":
 		v.Reason = fmt.Sprintf("highest finding is %s, below the %s threshold", v.Highest, v.FailOn)
+	case v.Acknowledged > 0:
+		v.Reason = fmt.Sprintf("every finding (%d) is acknowledged in configuration", v.Acknowledged)
 	case !rep.Summary.Changed():
 		v.Reason = "no changes"
 	default:
