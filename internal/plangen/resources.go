@@ -409,7 +409,7 @@ func (g *gen) ingressKeys(st *stack, config bool) []any {
 	for i := 0; i < n; i++ {
 		s := src[(off+i)%len(src)]
 		keys = append(keys, "https-"+s)
-		if !strings.HasPrefix(s, "p-") && !strings.HasPrefix(s, "ofc-") {
+		if !strings.HasPrefix(s, "p-") {
 			keys = append(keys, "grpc-"+s)
 		}
 	}

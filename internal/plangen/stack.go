@@ -59,7 +59,7 @@ func (g *gen) newStack(idx int) *stack {
 	st.inState, st.inConfig = true, true
 	switch g.scenario {
 	case ScenarioMixed:
-		if idx > 2 && pick("new", 10) {
+		if idx > 2 && pick("new", 8) {
 			st.inState = false // a service added by the PR
 		}
 		st.costCenter = idx == 2 || pick("costcenter", 20)

@@ -100,8 +100,7 @@ func bucket(c *vctx, which string, forceDestroy, versioned bool) object {
 	versioning := list{obj("enabled", versioned, "mfa_delete", false)}
 	return obj("arn", c.comp("arn:aws:s3:::"+name), "bucket", name,
 		"bucket_domain_name", c.comp(name+".s3.amazonaws.com"), "force_destroy", forceDestroy,
-		"hosted_zone_id", c.comp("Z3AQBSTGFYJSTF"), "id", c.comp(name), "lifecycle_rule", c.comp(list{}),
-		"object_lock_enabled", c.comp(false), "policy", c.comp(""), "region", c.comp(c.region()),
+		"id", c.comp(name), "object_lock_enabled", c.comp(false), "region", c.comp(c.region()),
 		"replication_configuration", c.comp(list{}), "server_side_encryption_configuration", c.comp(list{obj("rule", list{obj(
 			"apply_server_side_encryption_by_default", list{obj("kms_master_key_id", "", "sse_algorithm", "AES256")},
 			"bucket_key_enabled", false)})}),
@@ -171,7 +170,7 @@ func queue(c *vctx, name string, retention int, redrive any) object {
 	if redrive == "" {
 		redrive = c.comp("")
 	}
-	return obj("arn", c.comp(c.arn("sqs", name)), "delay_seconds", 0, "fifo_queue", false, "id", c.comp(url),
+	return obj("arn", c.comp(c.arn("sqs", name)), "fifo_queue", false, "id", c.comp(url),
 		"message_retention_seconds", retention, "name", name, "redrive_policy", redrive,
 		"sqs_managed_sse_enabled", c.comp(true), "tags", tags, "tags_all", all, "url", c.comp(url),
 		"visibility_timeout_seconds", 60)
