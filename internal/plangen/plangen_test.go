@@ -391,8 +391,11 @@ func TestScenarioShape(t *testing.T) {
 	const n = 3000
 	t.Run("mixed", func(t *testing.T) {
 		c := count(parse(t, generate(t, Options{Resources: n, Scenario: ScenarioMixed})))
-		if c["no-op"] < n*8/10 {
+		if c["no-op"] < n*2/3 {
 			t.Errorf("no-op %d of %d: a healthy PR is mostly no-op", c["no-op"], n)
+		}
+		if c["delete"] > n/50 {
+			t.Errorf("delete %d of %d: a healthy PR deletes little", c["delete"], n)
 		}
 		for _, k := range []string{"create", "update", "delete", "replace-cbd", "drift",
 			"delete_because_count_index", "delete_because_each_key", "replace_because_cannot_update"} {
