@@ -140,7 +140,7 @@ func issueNotKeyValue(line string) string {
 	t := strings.TrimSpace(line)
 	switch {
 	case strings.HasPrefix(t, "[") && !strings.HasSuffix(strings.TrimSpace(trimProfileComment(t)), "]"):
-		return "section header without a closing ] is ignored, and so are the keys under it until the next valid header"
+		return "section header without a closing ] is ignored: the keys under it count for the section before it"
 	case strings.Contains(t, " ") && !strings.ContainsAny(t, "=:"):
 		return "line has no = (want key = value); the SDK ignores it"
 	default:
