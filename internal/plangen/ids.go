@@ -92,8 +92,9 @@ func (g idgen) createDate(what string) string {
 	return g.when(what).Format(time.RFC3339)
 }
 
-// attachmentID is the id the provider gives role policy attachments:
-// the role name, a dash, and a resource.UniqueId() style suffix.
+// attachmentID is the id the provider gives role policy attachments: the
+// role name, a dash, and a unique-id suffix (a timestamp, four fraction
+// digits and an eight-digit counter).
 func (g idgen) attachmentID(role, what string) string {
 	t := g.when(what)
 	return role + "-" + t.Format("20060102150405") + strconv.Itoa(100000 + g.n(what+"/ms", 0, 899999))[1:] + "00000001"
