@@ -76,7 +76,7 @@ func Markdown(w io.Writer, rep *report.Report, _ Options) error {
 		} else {
 			fmt.Fprintln(bw)
 		}
-		fmt.Fprintf(bw, "> **Fix:** %s\n\n", mdText(f.Remediation))
+		fmt.Fprintf(bw, "> **Fix:** %s\n\n", mdMarkup(f.Remediation))
 	}
 
 	if len(rep.Changes) > 0 {
@@ -84,9 +84,9 @@ func Markdown(w io.Writer, rep *report.Report, _ Options) error {
 		fmt.Fprintln(bw, "| action | address | reason |")
 		fmt.Fprintln(bw, "|---|---|---|")
 		for _, c := range rep.Changes {
-			addr := code(c.Address)
+			addr := cell(code(c.Address))
 			if c.PreviousAddress != "" {
-				addr += " ← " + code(c.PreviousAddress)
+				addr += " ← " + cell(code(c.PreviousAddress))
 			}
 			action := c.Action
 			if c.Importing {
@@ -116,9 +116,10 @@ func mdEvidenceFor(f report.Finding, addr string) string {
 	return ""
 }
 
-// code renders s as an inline code span that nothing in s can break out of.
+// code renders s as an inline code span that nothing in s can break out of. Outside a
+// table the span shows s as it is; cell escapes its pipes for a table row.
 func code(s string) string {
-	s = strings.ReplaceAll(shorten(s, 400), "|", "\\|")
+	s = shorten(s, 400)
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"
@@ -130,11 +131,19 @@ func code(s string) string {
 	return fence + pad + s + pad + fence
 }
 
+// cell makes rendered Markdown safe inside a table cell: GitHub splits cells at every
+// unescaped pipe, even inside code spans.
+func cell(md string) string { return strings.ReplaceAll(md, "|", "\\|") }
+
 // mdText escapes prose from the report so that values in it cannot open HTML, mention
-// users or break tables.
-func mdText(s string) string {
+// users, break tables or open code spans.
+func mdText(s string) string { return strings.ReplaceAll(mdMarkup(s), "`", "\\`") }
+
+// mdMarkup escapes like mdText but keeps backticks, for remediation: rules write it with
+// code spans for commands.
+func mdMarkup(s string) string {
 	r := strings.NewReplacer(
-		"<", "&lt;", ">", "&gt;", "|", "\\|", "@", "@\u200b", "\n", " ", "\r", " ",
+		"\\", "\\\\", "<", "&lt;", ">", "&gt;", "|", "\\|", "@", "@\u200b", "\n", " ", "\r", " ",
 	)
 	return r.Replace(s)
 }

@@ -44,14 +44,14 @@ func Text(w io.Writer, rep *report.Report, opts Options) error {
 	if v.Status == "fail" {
 		status = paint(ansiRed+ansiBold, "FAIL")
 	}
-	fmt.Fprintf(bw, "hiyari %s  %s\n", status, v.Reason)
-	fmt.Fprintf(bw, "plan:     %s", rep.Input.Source)
+	fmt.Fprintf(bw, "hiyari %s  %s\n", status, printable(v.Reason))
+	fmt.Fprintf(bw, "plan:     %s", printable(rep.Input.Source))
 	if rep.Input.TerraformVersion != "" {
-		fmt.Fprintf(bw, " (Terraform %s)", rep.Input.TerraformVersion)
+		fmt.Fprintf(bw, " (Terraform %s)", printable(rep.Input.TerraformVersion))
 	}
 	fmt.Fprintln(bw)
 	if rep.Context.Env != "" {
-		fmt.Fprintf(bw, "expected: environment %s (%s)\n", rep.Context.Env, rep.Context.EnvSource)
+		fmt.Fprintf(bw, "expected: environment %s (%s)\n", printable(rep.Context.Env), rep.Context.EnvSource)
 	}
 	fmt.Fprintf(bw, "changes:  %s", strings.Join(summaryParts(rep.Summary), ", "))
 	if rep.Summary.Drift > 0 {
@@ -67,38 +67,38 @@ func Text(w io.Writer, rep *report.Report, opts Options) error {
 		sev := fmt.Sprintf("%-8s", strings.ToUpper(string(f.Severity)))
 		ack := ""
 		if f.Acknowledged {
-			ack = paint(ansiDim, " [acknowledged: "+f.AcknowledgeReason+"]")
+			ack = paint(ansiDim, " [acknowledged: "+printable(f.AcknowledgeReason)+"]")
 		}
 		fmt.Fprintf(bw, "\n  %s %s%s\n", paint(sevColor(f.Severity)+ansiBold, sev), paint(ansiBold, f.Rule), ack)
-		fmt.Fprintf(bw, "           %s\n", f.Message)
+		fmt.Fprintf(bw, "           %s\n", printable(f.Message))
 		if len(f.Addresses) > 1 {
 			for i, a := range f.Addresses {
 				if i == maxTextAddresses {
 					fmt.Fprintf(bw, "           … and %d more (see --format json)\n", len(f.Addresses)-i)
 					break
 				}
-				fmt.Fprintf(bw, "           - %s%s\n", a, evidenceFor(f, a))
+				fmt.Fprintf(bw, "           - %s%s\n", printable(a), evidenceFor(f, a))
 			}
 		} else {
 			for _, e := range f.Evidence {
-				fmt.Fprintf(bw, "           %s = %s\n", e.Path, shorten(e.Value, 120))
+				fmt.Fprintf(bw, "           %s = %s\n", printable(e.Path), printable(shorten(e.Value, 120)))
 			}
 		}
-		fmt.Fprintf(bw, "           fix: %s\n", f.Remediation)
+		fmt.Fprintf(bw, "           fix: %s\n", printable(f.Remediation))
 		fmt.Fprintf(bw, "           %s\n", paint(ansiDim, f.DocURL))
 	}
 	if len(rep.Changes) > 0 {
 		fmt.Fprintf(bw, "\nChanges (%d):\n", len(rep.Changes))
 		for _, c := range rep.Changes {
-			line := fmt.Sprintf("  %-24s %s", c.Action, c.Address)
+			line := fmt.Sprintf("  %-24s %s", c.Action, printable(c.Address))
 			if c.PreviousAddress != "" {
-				line += " (moved from " + c.PreviousAddress + ")"
+				line += " (moved from " + printable(c.PreviousAddress) + ")"
 			}
 			if c.Importing {
 				line += " (import)"
 			}
 			if c.ActionReason != "" {
-				line += paint(ansiDim, "  ["+c.ActionReason+"]")
+				line += paint(ansiDim, "  ["+printable(c.ActionReason)+"]")
 			}
 			fmt.Fprintln(bw, line)
 		}
@@ -110,8 +110,22 @@ func Text(w io.Writer, rep *report.Report, opts Options) error {
 func evidenceFor(f report.Finding, addr string) string {
 	for _, e := range f.Evidence {
 		if e.Address == addr {
-			return fmt.Sprintf("  (%s = %s)", e.Path, shorten(e.Value, 80))
+			return fmt.Sprintf("  (%s = %s)", printable(e.Path), printable(shorten(e.Value, 80)))
 		}
 	}
 	return ""
+}
+
+// printable replaces control characters in text from the plan: an escape sequence in a
+// tag or name must not drive the terminal, and a newline must not forge a line.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }
