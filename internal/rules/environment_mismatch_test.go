@@ -74,6 +74,20 @@ func TestEnvironmentMismatch(t *testing.T) {
 			},
 		},
 		{
+			name: "a dashed alias is one marker: pre-prod is not also prod",
+			doc: planOf(
+				change("aws_iam_role.a", "delete").before(map[string]any{"name": "api-pre-prod-role"}),
+				change("aws_iam_role.b", "delete").before(map[string]any{"name": "api-prod-role"}),
+			),
+			in:   func(in *Input) { in.Env = "prod" },
+			want: []brief{{"aws_iam_role.a", report.Critical}},
+			check: func(t *testing.T, fs []report.Finding) {
+				if !strings.Contains(fs[0].Message, `belong to "preprod"`) {
+					t.Errorf("message: %q", fs[0].Message)
+				}
+			},
+		},
+		{
 			name: "deliberate tags win over names",
 			doc: planOf(
 				change("aws_iam_role.a", "delete").before(tagged("legacy-dev-name", map[string]any{"Environment": "staging"})),

@@ -54,20 +54,39 @@ func (idx envIndex) normalize(name string) string {
 func (idx envIndex) fromText(text string) []string {
 	var out []string
 	seen := map[string]bool{}
-	tokens := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	})
-	for _, t := range tokens {
-		if e, ok := idx[t]; ok && !seen[e] {
+	add := func(e string) {
+		if !seen[e] {
 			seen[e] = true
 			out = append(out, e)
 		}
 	}
-	// aliases with a dash ("pre-prod") are matched on the text as a whole word run
-	for alias, e := range idx {
-		if strings.Contains(alias, "-") && !seen[e] && strings.Contains(strings.ToLower(text), alias) {
-			seen[e] = true
-			out = append(out, e)
+	// Aliases with a dash ("pre-prod") are matched on the text as a whole word run first,
+	// longest first, and cut out, so that their parts ("prod") are not markers too.
+	lower := strings.ToLower(text)
+	var dashed []string
+	for alias := range idx {
+		if strings.Contains(alias, "-") {
+			dashed = append(dashed, alias)
+		}
+	}
+	sort.Slice(dashed, func(i, j int) bool {
+		if len(dashed[i]) != len(dashed[j]) {
+			return len(dashed[i]) > len(dashed[j])
+		}
+		return dashed[i] < dashed[j]
+	})
+	for _, alias := range dashed {
+		if strings.Contains(lower, alias) {
+			add(idx[alias])
+			lower = strings.ReplaceAll(lower, alias, " ")
+		}
+	}
+	tokens := strings.FieldsFunc(lower, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+	for _, t := range tokens {
+		if e, ok := idx[t]; ok {
+			add(e)
 		}
 	}
 	sort.Strings(out)

@@ -258,7 +258,7 @@ func runCases(t *testing.T, r Rule, cases []ruleCase) {
 				want = []brief{}
 			}
 			if diff := cmp.Diff(want, briefs(fs)); diff != "" {
-				t.Errorf("findings (-want +got):\n%s", diff)
+				t.Fatalf("findings (-want +got):\n%s", diff)
 			}
 			assertNoCanary(t, fs)
 			for i, f := range fs {
