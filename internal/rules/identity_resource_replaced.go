@@ -44,6 +44,9 @@ func (r identityResourceReplaced) Check(in *Input) []report.Finding {
 			f.Remediation = "Re-encrypting is not automatic: keep the old key (deletion window) until all data and grants move to the new key."
 		default:
 			f.Remediation = "With delete-before-create there is a gap in which the resource does not exist; prefer create_before_destroy or an in-place change."
+			if c.Actions.CreateBeforeDestroy() {
+				f.Remediation = "The new object exists before the old one goes, so there is no gap; check that nothing refers to the old object by its id or ARN, which change."
+			}
 		}
 		out = append(out, f)
 	}

@@ -82,6 +82,14 @@ func TestIdentityResourceReplaced(t *testing.T) {
 				{"aws_kms_alias.a", report.Medium},
 				{"aws_iam_instance_profile.p", report.High},
 			},
+			check: func(t *testing.T, fs []report.Finding) {
+				if !strings.Contains(fs[0].Remediation, "prefer create_before_destroy") {
+					t.Errorf("delete-first remediation: %q", fs[0].Remediation)
+				}
+				if strings.Contains(fs[1].Remediation, "prefer create_before_destroy") || !strings.Contains(fs[1].Remediation, "no gap") {
+					t.Errorf("a create-first replace should not be told to use create_before_destroy: %q", fs[1].Remediation)
+				}
+			},
 		},
 		{
 			name: "sensitive arn and unique id are hidden",
