@@ -56,11 +56,15 @@ func (r undeclaredResourceDeleted) Check(in *Input) []report.Finding {
 		}
 		ev = append(ev, report.Evidence{Path: label, Value: fmt.Sprintf("%d deleted", modules[m])})
 	}
+	msg := fmt.Sprintf("%d resources are deleted because the configuration does not declare them", len(addrs))
+	if len(addrs) == 1 {
+		msg = "1 resource is deleted because the configuration does not declare it"
+	}
 	return []report.Finding{{
 		Severity:    report.High,
 		Address:     addrs[0],
 		Addresses:   addrs,
-		Message:     fmt.Sprintf("%d resources are deleted because the configuration does not declare them", len(addrs)),
+		Message:     msg,
 		Evidence:    ev,
 		Remediation: "If this pull request removed these blocks, acknowledge the finding in .hiyari.yaml. If it did not, the configuration is planned against a state it does not own (another environment's backend key or workspace): do not apply.",
 	}}

@@ -93,6 +93,11 @@ func TestUndeclaredResourceDeleted(t *testing.T) {
 				declared: []string{},
 			},
 			want: []brief{{"aws_iam_user.u", report.High}},
+			check: func(t *testing.T, fs []report.Finding) {
+				if fs[0].Message != "1 resource is deleted because the configuration does not declare it" {
+					t.Errorf("message: %q", fs[0].Message)
+				}
+			},
 		},
 	})
 }
