@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -70,8 +69,31 @@ type Options struct {
 	Account string
 }
 
-var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-var envRE = regexp.MustCompile(`^[a-z][a-z0-9]{0,15}$`)
+// validAccount reports whether s is a 12-digit account id.
+func validAccount(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// validEnv reports whether s is a short lowercase environment name.
+func validEnv(s string) bool {
+	if len(s) == 0 || len(s) > 16 || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if (s[i] < 'a' || s[i] > 'z') && (s[i] < '0' || s[i] > '9') {
+			return false
+		}
+	}
+	return true
+}
 
 func (o Options) withDefaults() (Options, error) {
 	if o.Scenario == "" {
@@ -91,11 +113,11 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("resources %d: must be at least 1", o.Resources)
 	case !slices.Contains(Scenarios(), o.Scenario):
 		return o, fmt.Errorf("scenario %q: unknown, use one of %v", o.Scenario, Scenarios())
-	case !accountRE.MatchString(o.Account):
+	case !validAccount(o.Account):
 		return o, fmt.Errorf("account %q: must be 12 digits", o.Account)
-	case !envRE.MatchString(o.Env):
+	case !validEnv(o.Env):
 		return o, fmt.Errorf("env %q: must be a short lowercase name such as dev", o.Env)
-	case !envRE.MatchString(o.TargetEnv):
+	case !validEnv(o.TargetEnv):
 		return o, fmt.Errorf("target env %q: must be a short lowercase name such as staging", o.TargetEnv)
 	case o.Scenario == ScenarioWrongState && o.Env == o.TargetEnv:
 		return o, fmt.Errorf("env and target env are both %q: the wrong-state scenario needs two environments", o.Env)
