@@ -70,20 +70,24 @@ type Change struct {
 	Importing bool
 
 	// beforeAttrs indexes Before's top-level attributes on first use: rules read many
-	// attributes of one object, and one pass beats one pass per attribute.
-	beforeAttrs map[string]Value
+	// attributes of one object, and one pass beats one pass per attribute. Each
+	// attribute is four offsets into Before (key start and end inside its quotes, value
+	// start and end), 16 bytes, where a map would cost a kilobyte per change.
+	beforeAttrs []uint32
 }
 
 // BeforeAttr returns the top-level attribute name of the prior object (nil if absent).
 func (c *Change) BeforeAttr(name string) Value {
 	if c.beforeAttrs == nil {
-		c.beforeAttrs = make(map[string]Value, 16)
-		c.Before.Members(func(k string, v Value) bool {
-			c.beforeAttrs[k] = v
-			return true
-		})
+		c.beforeAttrs = c.Before.memberOffsets()
 	}
-	return c.beforeAttrs[name]
+	b := c.Before
+	for i := 0; i+3 < len(c.beforeAttrs); i += 4 {
+		if string(b[c.beforeAttrs[i]:c.beforeAttrs[i+1]]) == name {
+			return b[c.beforeAttrs[i+2]:c.beforeAttrs[i+3]:c.beforeAttrs[i+3]]
+		}
+	}
+	return nil
 }
 
 // Moved reports whether the change moves the instance from another address.

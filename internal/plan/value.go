@@ -110,6 +110,39 @@ func (v Value) Members(fn func(key string, val Value) bool) {
 	}
 }
 
+// memberOffsets returns, for each member of an object whose name has no escapes, the
+// offsets of its name (inside the quotes) and of its value. It never returns nil, so an
+// empty result still marks the index as built.
+func (v Value) memberOffsets() []uint32 {
+	out := make([]uint32, 0, 64)
+	if v.Kind() != '{' {
+		return out
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(v))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return out
+	}
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadValue() // a member name is a string value: raw, with quotes
+		if err != nil {
+			return out
+		}
+		kEnd := int(dec.InputOffset())
+		kStart := kEnd - len(name)
+		escaped := bytes.IndexByte(name, '\\') >= 0
+		raw, err := dec.ReadValue()
+		if err != nil {
+			return out
+		}
+		vEnd := int(dec.InputOffset())
+		if escaped {
+			continue // Terraform attribute names never need escapes
+		}
+		out = append(out, uint32(kStart+1), uint32(kEnd-1), uint32(vEnd-len(raw)), uint32(vEnd))
+	}
+	return out[:len(out):len(out)]
+}
+
 // Elements calls fn for each element of an array, in order, until fn returns false.
 func (v Value) Elements(fn func(val Value) bool) {
 	if v.Kind() != '[' {
