@@ -2,9 +2,9 @@ package main
 
 import (
 	"errors"
+	"github.com/hiyari-dev/hiyari/internal/repotest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -15,25 +15,6 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"hiyari": main,
 	})
-}
-
-// repoRoot walks up from the test's directory to the directory holding go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
 }
 
 // terraformBin finds the Terraform the end-to-end scripts run; its absence fails the
@@ -51,14 +32,8 @@ func terraformBin(t *testing.T) string {
 }
 
 func TestScripts(t *testing.T) {
-	root := repoRoot(t)
-	corpus := os.Getenv("HIYARI_CORPUS")
-	if corpus == "" {
-		corpus = filepath.Join(root, "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(corpus); err != nil {
-		t.Fatalf("the real-plan corpus is missing at %s: set HIYARI_CORPUS to its directory", corpus)
-	}
+	root := repotest.Root(t)
+	corpus := repotest.Corpus(t)
 	tf := terraformBin(t)
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"flag"
 	"fmt"
+	"github.com/hiyari-dev/hiyari/internal/repotest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,25 +15,6 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite docs/aws-coverage.md and golden files from the data")
-
-// repoRoot walks up from the package directory to the directory of go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the package directory")
-		}
-		dir = parent
-	}
-}
 
 // checkGolden compares got with the file at path, or rewrites it with -update.
 func checkGolden(t *testing.T, path, got string) {
@@ -57,7 +39,7 @@ func TestCoverageDoc(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(repoRoot(t), "docs", "aws-coverage.md")
+	path := filepath.Join(repotest.Root(t), "docs", "aws-coverage.md")
 	doc := renderCoverage(b)
 	checkGolden(t, path, doc)
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/hiyari-dev/hiyari/internal/repotest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,23 +15,9 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// corpusDir finds the shared corpus of public plans and states: HIYARI_CORPUS, else
-// ../shared/corpus beside the repository. Missing, the test fails saying where it looked.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("HIYARI_CORPUS")
-	if dir == "" {
-		dir = filepath.Join(filepath.Dir(repoRoot(t)), "shared", "corpus")
-	}
-	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		t.Fatalf("plan corpus not found at %s: put the public plan corpus there (beside the repository as ../shared/corpus) or set HIYARI_CORPUS to its directory", dir)
-	}
-	return dir
-}
-
 func corpusFiles(t *testing.T, pattern string) []string {
 	t.Helper()
-	dir := corpusDir(t)
+	dir := repotest.Corpus(t)
 	files, err := filepath.Glob(filepath.Join(dir, pattern))
 	if err != nil {
 		t.Fatal(err)
@@ -51,25 +38,6 @@ func largestCorpusPlan(t *testing.T) string {
 		}
 	}
 	return best
-}
-
-// repoRoot walks up from the package directory to go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
 }
 
 // shape is what the cross-check compares: per change, what both decoders agree on.

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/hiyari-dev/hiyari/internal/repotest"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -17,7 +18,7 @@ var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 // TestRegistry holds every rule to the three-file contract: <id>.go, <id>_test.go and
 // docs/rules/<id>.md with the sections readers look for.
 func TestRegistry(t *testing.T) {
-	root := repoRoot(t)
+	root := repotest.Root(t)
 	ids := map[string]bool{}
 	for _, r := range Registry() {
 		id := r.ID()
@@ -74,7 +75,7 @@ func TestEveryRuleFileIsRegistered(t *testing.T) {
 	}
 	var orphans []string
 
-	docs, err := filepath.Glob(filepath.Join(repoRoot(t), "docs", "rules", "*"))
+	docs, err := filepath.Glob(filepath.Join(repotest.Root(t), "docs", "rules", "*"))
 	if err != nil {
 		t.Fatal(err)
 	}

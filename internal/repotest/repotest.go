@@ -1,0 +1,42 @@
+// Package repotest finds the repository and the shared plan corpus for tests. A test that
+// needs them fails, saying where it looked, rather than skipping.
+package repotest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Root walks up from the test's working directory to the directory holding go.mod.
+func Root(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+}
+
+// Corpus is the directory of real public plans and states: $HIYARI_CORPUS, else
+// ../shared/corpus beside the repository.
+func Corpus(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("HIYARI_CORPUS")
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(Root(t)), "shared", "corpus")
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		t.Fatalf("plan corpus not found at %s: put the public plan corpus there (beside the repository as ../shared/corpus) or set HIYARI_CORPUS to its directory", dir)
+	}
+	return dir
+}
