@@ -248,24 +248,7 @@ type wireChange struct {
 }
 
 func (d *decoder) changes(key string, dst *[]*Change, drift bool) error {
-	if d.dec.PeekKind() == 'n' {
-		return d.skip()
-	}
-	if k := d.dec.PeekKind(); k != '[' {
-		if k == 0 {
-			_, err := d.dec.ReadToken()
-			return d.syntax(err)
-		}
-		return &InputError{Input: d.name, Problem: fmt.Sprintf("/%s is %s, want an array", key, describeKind(k)), Fix: fixShowJSON}
-	}
-	if _, err := d.dec.ReadToken(); err != nil {
-		return d.syntax(err)
-	}
-	for i := 0; d.dec.PeekKind() != ']'; i++ {
-		if d.dec.PeekKind() == 0 {
-			_, err := d.dec.ReadToken()
-			return d.syntax(err)
-		}
+	return d.array("/"+key, func(i int) error {
 		var w wireChange
 		if err := json.UnmarshalDecode(d.dec, &w); err != nil {
 			return d.semantic(fmt.Sprintf("/%s/%d", key, i), err)
@@ -279,12 +262,8 @@ func (d *decoder) changes(key string, dst *[]*Change, drift bool) error {
 			c.Before, c.BeforeSensitive = nil, nil
 		}
 		*dst = append(*dst, c)
-	}
-	_, err := d.dec.ReadToken()
-	if err != nil {
-		return d.syntax(err)
-	}
-	return nil
+		return nil
+	})
 }
 
 func (d *decoder) change(w *wireChange, key string, i int) (*Change, error) {
@@ -422,20 +401,37 @@ func (d *decoder) stateModule(where string) error {
 	})
 }
 
-// object reads an object member by member; null counts as an empty object.
-func (d *decoder) object(where string, fn func(key string) error) error {
+// open reads the opening token of a container of kind want ('{' or '['), described as
+// noun in errors. It returns false, having skipped it, for null: null counts as empty.
+func (d *decoder) open(where string, want jsontext.Kind, noun string) (bool, error) {
 	switch k := d.dec.PeekKind(); k {
 	case 'n':
-		return d.skip()
-	case '{':
+		return false, d.skip()
+	case want:
 	case 0:
 		_, err := d.dec.ReadToken()
-		return d.syntax(err)
+		return false, d.syntax(err)
 	default:
-		return &InputError{Input: d.name, Problem: fmt.Sprintf("%s is %s, want an object", where, describeKind(k)), Fix: fixShowJSON}
+		return false, &InputError{Input: d.name, Problem: fmt.Sprintf("%s is %s, want %s", where, describeKind(k), noun), Fix: fixShowJSON}
 	}
 	if _, err := d.dec.ReadToken(); err != nil {
+		return false, d.syntax(err)
+	}
+	return true, nil
+}
+
+// close reads the closing token of the container open read.
+func (d *decoder) close() error {
+	if _, err := d.dec.ReadToken(); err != nil {
 		return d.syntax(err)
+	}
+	return nil
+}
+
+// object reads an object member by member; null counts as an empty object.
+func (d *decoder) object(where string, fn func(key string) error) error {
+	if ok, err := d.open(where, '{', "an object"); !ok {
+		return err
 	}
 	for d.dec.PeekKind() != '}' {
 		tok, err := d.dec.ReadToken()
@@ -446,27 +442,13 @@ func (d *decoder) object(where string, fn func(key string) error) error {
 			return err
 		}
 	}
-	_, err := d.dec.ReadToken()
-	if err != nil {
-		return d.syntax(err)
-	}
-	return nil
+	return d.close()
 }
 
 // array reads an array element by element; null counts as an empty array.
 func (d *decoder) array(where string, fn func(i int) error) error {
-	switch k := d.dec.PeekKind(); k {
-	case 'n':
-		return d.skip()
-	case '[':
-	case 0:
-		_, err := d.dec.ReadToken()
-		return d.syntax(err)
-	default:
-		return &InputError{Input: d.name, Problem: fmt.Sprintf("%s is %s, want an array", where, describeKind(k)), Fix: fixShowJSON}
-	}
-	if _, err := d.dec.ReadToken(); err != nil {
-		return d.syntax(err)
+	if ok, err := d.open(where, '[', "an array"); !ok {
+		return err
 	}
 	for i := 0; d.dec.PeekKind() != ']'; i++ {
 		if d.dec.PeekKind() == 0 {
@@ -477,11 +459,7 @@ func (d *decoder) array(where string, fn func(i int) error) error {
 			return err
 		}
 	}
-	_, err := d.dec.ReadToken()
-	if err != nil {
-		return d.syntax(err)
-	}
-	return nil
+	return d.close()
 }
 
 // configuration reads configuration.root_module and its module calls into Declared.
