@@ -23,15 +23,6 @@ func before(c *plan.Change, path ...string) (string, bool) {
 	return v, true
 }
 
-// beforeBool reads a boolean attribute of the prior object (nil when absent or null).
-func beforeBool(c *plan.Change, path ...string) *bool {
-	b, ok := c.BeforeAttr(path[0]).Get(path[1:]...).Bool()
-	if !ok {
-		return nil
-	}
-	return &b
-}
-
 // evidence builds evidence for whichever of the attributes exist on the prior object.
 func evidence(c *plan.Change, attrs ...string) []report.Evidence {
 	var out []report.Evidence
