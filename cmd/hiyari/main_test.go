@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"github.com/hiyari-dev/hiyari/internal/repotest"
-	"os"
 	"os/exec"
 	"strconv"
 	"testing"
@@ -17,24 +16,10 @@ func TestMain(m *testing.M) {
 	})
 }
 
-// terraformBin finds the Terraform the end-to-end scripts run; its absence fails the
-// test with what to install, never a silent skip.
-func terraformBin(t *testing.T) string {
-	t.Helper()
-	if bin := os.Getenv("HIYARI_TERRAFORM_BIN"); bin != "" {
-		return bin
-	}
-	bin, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Fatal("these tests need Terraform ≥ 1.5 (or OpenTofu): install it on PATH or set HIYARI_TERRAFORM_BIN")
-	}
-	return bin
-}
-
 func TestScripts(t *testing.T) {
 	root := repotest.Root(t)
 	corpus := repotest.Corpus(t)
-	tf := terraformBin(t)
+	tf := repotest.TerraformBin(t)
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {

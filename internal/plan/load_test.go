@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/hiyari-dev/hiyari/internal/repotest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,19 +153,6 @@ func TestIsPlanfile(t *testing.T) {
 	}
 }
 
-// terraformBin finds the Terraform the tests run: HIYARI_TERRAFORM_BIN, else terraform on PATH.
-func terraformBin(t *testing.T) string {
-	t.Helper()
-	if bin := os.Getenv("HIYARI_TERRAFORM_BIN"); bin != "" {
-		return bin
-	}
-	bin, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Fatal("this test needs Terraform: install Terraform ≥ 1.5 (or OpenTofu) on PATH, or set HIYARI_TERRAFORM_BIN to its binary")
-	}
-	return bin
-}
-
 // realPlanfile makes a saved plan with real Terraform and only the built-in
 // terraform_data resource, so no provider is downloaded.
 func realPlanfile(t *testing.T, bin string) (dir string, env []string) {
@@ -202,7 +190,7 @@ output "marker" {
 }
 
 func TestLoadRealPlanfile(t *testing.T) {
-	bin := terraformBin(t)
+	bin := repotest.TerraformBin(t)
 	dir, env := realPlanfile(t, bin)
 	planfile := filepath.Join(dir, "tfplan")
 	data, err := os.ReadFile(planfile)
@@ -255,7 +243,7 @@ func TestLoadRealPlanfile(t *testing.T) {
 // TestLoadPlanfileShowFails: a planfile Terraform cannot read brings Terraform's own
 // stderr into the error, named after the input.
 func TestLoadPlanfileShowFails(t *testing.T) {
-	bin := terraformBin(t)
+	bin := repotest.TerraformBin(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tfplan")
 	if err := os.WriteFile(path, zipWith(t, map[string]string{"tfplan": "not a protobuf plan"}), 0o644); err != nil {

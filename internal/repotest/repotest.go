@@ -4,6 +4,7 @@ package repotest
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -39,4 +40,18 @@ func Corpus(t testing.TB) string {
 		t.Fatalf("plan corpus not found at %s: put the public plan corpus there (beside the repository as ../shared/corpus) or set HIYARI_CORPUS to its directory", dir)
 	}
 	return dir
+}
+
+// TerraformBin is the Terraform the tests run: $HIYARI_TERRAFORM_BIN, else terraform on
+// PATH. Its absence fails the test with what to install, never a silent skip.
+func TerraformBin(t testing.TB) string {
+	t.Helper()
+	if bin := os.Getenv("HIYARI_TERRAFORM_BIN"); bin != "" {
+		return bin
+	}
+	bin, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Fatal("this test needs Terraform: install Terraform ≥ 1.5 (or OpenTofu) on PATH, or set HIYARI_TERRAFORM_BIN to its binary")
+	}
+	return bin
 }
