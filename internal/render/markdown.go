@@ -108,12 +108,11 @@ func Markdown(w io.Writer, rep *report.Report, _ Options) error {
 }
 
 func mdEvidenceFor(f report.Finding, addr string) string {
-	for _, e := range f.Evidence {
-		if e.Address == addr {
-			return fmt.Sprintf(" — %s = %s", code(e.Path), code(shorten(e.Value, 100)))
-		}
+	e, ok := f.EvidenceAt(addr)
+	if !ok {
+		return ""
 	}
-	return ""
+	return fmt.Sprintf(" — %s = %s", code(e.Path), code(shorten(e.Value, 100)))
 }
 
 // code renders s as an inline code span that nothing in s can break out of. Outside a

@@ -108,12 +108,11 @@ func Text(w io.Writer, rep *report.Report, opts Options) error {
 
 // evidenceFor returns " (path = value)" for an address in an aggregated finding.
 func evidenceFor(f report.Finding, addr string) string {
-	for _, e := range f.Evidence {
-		if e.Address == addr {
-			return fmt.Sprintf("  (%s = %s)", printable(e.Path), printable(shorten(e.Value, 80)))
-		}
+	e, ok := f.EvidenceAt(addr)
+	if !ok {
+		return ""
 	}
-	return ""
+	return fmt.Sprintf("  (%s = %s)", printable(e.Path), printable(shorten(e.Value, 80)))
 }
 
 // printable replaces control characters in text from the plan: an escape sequence in a

@@ -159,3 +159,13 @@ type Output struct {
 	Action    string `json:"action"`
 	Sensitive bool   `json:"sensitive"`
 }
+
+// EvidenceAt returns the first evidence recorded for address in an aggregated finding.
+func (f Finding) EvidenceAt(address string) (Evidence, bool) {
+	for _, e := range f.Evidence {
+		if e.Address == address {
+			return e, true
+		}
+	}
+	return Evidence{}, false
+}
