@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/hiyari-dev/hiyari/internal/plan"
@@ -47,11 +46,7 @@ func (r accountMismatch) Check(in *Input) []report.Finding {
 	for _, a := range in.Accounts {
 		allowed[a] = true
 	}
-	type hit struct {
-		c           *plan.Change
-		path, value string
-	}
-	byAccount := map[string][]hit{}
+	byAccount := grouped{}
 	for _, c := range in.Plan.Changes {
 		if c.Mode != "managed" || !c.Actions.Changes() || c.Before == nil {
 			continue
@@ -60,27 +55,11 @@ func (r accountMismatch) Check(in *Input) []report.Finding {
 		if acct == "" || allowed[acct] {
 			continue
 		}
-		byAccount[acct] = append(byAccount[acct], hit{c, path, value})
+		byAccount.add(acct, c, path, value)
 	}
-	accts := make([]string, 0, len(byAccount))
-	for a := range byAccount {
-		accts = append(accts, a)
-	}
-	sort.Strings(accts)
-	var out []report.Finding
-	for _, a := range accts {
-		hits := byAccount[a]
-		counts := map[plan.Kind]int{}
-		f := report.Finding{Severity: report.Critical, Address: hits[0].c.Address}
-		for _, h := range hits {
-			counts[h.c.Actions.Kind()]++
-			f.Addresses = append(f.Addresses, h.c.Address)
-			f.Evidence = append(f.Evidence, report.Evidence{Address: h.c.Address, Path: h.path, Value: h.value})
-		}
-		f.Message = fmt.Sprintf("%d resources this plan changes live in account %s, which is not one of the expected accounts (%s): %s",
-			len(hits), a, strings.Join(in.Accounts, ", "), describeCounts(counts))
-		f.Remediation = "Do not apply. Check the provider's assume_role / profile and the backend: the plan was made with credentials or a state of another account. If the account is expected, add it to `accounts` in .hiyari.yaml or --account."
-		out = append(out, f)
-	}
-	return out
+	return byAccount.findings(report.Critical, func(acct string, n int, counts string) (string, string) {
+		return fmt.Sprintf("%d resources this plan changes live in account %s, which is not one of the expected accounts (%s): %s",
+				n, acct, strings.Join(in.Accounts, ", "), counts),
+			"Do not apply. Check the provider's assume_role / profile and the backend: the plan was made with credentials or a state of another account. If the account is expected, add it to `accounts` in .hiyari.yaml or --account."
+	})
 }
