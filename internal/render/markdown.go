@@ -79,6 +79,9 @@ func Markdown(w io.Writer, rep *report.Report, _ Options) error {
 		fmt.Fprintf(bw, "> **Fix:** %s\n\n", mdMarkup(f.Remediation))
 	}
 
+	markdownBlast(bw, rep, -1)
+	markdownRunbook(bw, rep)
+
 	if len(rep.Changes) > 0 {
 		fmt.Fprintf(bw, "<details><summary>Changes (%d)</summary>\n\n", len(rep.Changes))
 		fmt.Fprintln(bw, "| action | address | reason |")
