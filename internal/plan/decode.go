@@ -17,7 +17,12 @@ import (
 // input is called in errors. Only what a review needs is kept: memory grows with the
 // number of changes, not with the size of the document.
 func Decode(r io.Reader, name string) (*Plan, error) {
-	d := &decoder{name: name, dec: jsontext.NewDecoder(r), p: &Plan{Source: name}}
+	return DecodeRetaining(r, name, Retain{})
+}
+
+// DecodeRetaining is Decode keeping, in addition, the values keep asks for.
+func DecodeRetaining(r io.Reader, name string, keep Retain) (*Plan, error) {
+	d := &decoder{name: name, dec: jsontext.NewDecoder(r), p: &Plan{Source: name}, keep: keep}
 	if err := d.document(); err != nil {
 		return nil, err
 	}
@@ -28,6 +33,7 @@ type decoder struct {
 	name string
 	dec  *jsontext.Decoder
 	p    *Plan
+	keep Retain
 
 	planKeys  int
 	stateKeys []string
@@ -240,6 +246,9 @@ type wireChange struct {
 		Actions         []Action       `json:"actions"`
 		Before          jsontext.Value `json:"before"`
 		BeforeSensitive jsontext.Value `json:"before_sensitive"`
+		After           jsontext.Value `json:"after"`
+		AfterUnknown    jsontext.Value `json:"after_unknown"`
+		AfterSensitive  jsontext.Value `json:"after_sensitive"`
 		ReplacePaths    jsontext.Value `json:"replace_paths"`
 		Importing       *struct {
 			ID string `json:"id"`
@@ -301,10 +310,21 @@ func (d *decoder) change(w *wireChange, key string, i int) (*Change, error) {
 		c.Importing = true
 		c.ImportingID = w.Change.Importing.ID
 	}
-	if c.Actions.Changes() {
+	switch {
+	case c.Actions.Changes():
 		c.Before = nonNull(w.Change.Before)
 		c.BeforeSensitive = nonNull(w.Change.BeforeSensitive)
 		c.ReplacePaths = nonNull(w.Change.ReplacePaths)
+		if (c.Actions.Create() || c.Actions.Update() || c.Actions.Replace()) && d.keep.After != nil && d.keep.After(c.Type) {
+			c.After = nonNull(w.Change.After)
+			c.AfterUnknown = nonNull(w.Change.AfterUnknown)
+			c.AfterSensitive = nonNull(w.Change.AfterSensitive)
+		}
+	case c.Mode == "managed" && d.keep.Unchanged != nil && d.keep.Unchanged(c.Type):
+		// A no-op keeps its values only when asked: they are what an unchanged
+		// dependent refers to a deleted resource through.
+		c.Before = nonNull(w.Change.Before)
+		c.BeforeSensitive = nonNull(w.Change.BeforeSensitive)
 	}
 	return c, nil
 }

@@ -358,3 +358,74 @@ func TestDecodeTruncatedCorpusPlan(t *testing.T) {
 	}
 	t.Logf("%s: %d bytes, %d cuts", path, len(data), cuts)
 }
+
+func TestDecodeRetaining(t *testing.T) {
+	all := func(string) bool { return true }
+	roles := func(t string) bool { return t == "aws_iam_role" }
+	buckets := func(t string) bool { return t == "aws_s3_bucket" }
+	tests := []struct {
+		name          string
+		keep          Retain
+		wantAfter     map[string]string // address → After
+		wantUnchanged map[string]string // no-op address → Before
+	}{
+		{name: "nothing by default", wantAfter: map[string]string{}, wantUnchanged: map[string]string{}},
+		{
+			name: "after for creates, updates and replaces of the asked types",
+			keep: Retain{After: roles},
+			wantAfter: map[string]string{
+				"aws_iam_role.imported": `{"name": "i"}`,
+				"aws_iam_role.r":        `{"name": "r2"}`,
+			},
+			wantUnchanged: map[string]string{},
+		},
+		{
+			name:          "no-op values only for asked managed types",
+			keep:          Retain{Unchanged: buckets},
+			wantAfter:     map[string]string{},
+			wantUnchanged: map[string]string{"aws_s3_bucket.new": `{"bucket": "b"}`},
+		},
+		{
+			name: "everything asked: deletes and reads still have no after",
+			keep: Retain{After: all, Unchanged: all},
+			wantAfter: map[string]string{
+				"aws_iam_role.imported": `{"name": "i"}`,
+				"aws_iam_role.r":        `{"name": "r2"}`,
+			},
+			wantUnchanged: map[string]string{"aws_s3_bucket.new": `{"bucket": "b"}`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := DecodeRetaining(strings.NewReader(fullPlan), "full.json", tt.keep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotAfter, gotUnchanged := map[string]string{}, map[string]string{}
+			for _, c := range p.Changes {
+				if c.After != nil {
+					gotAfter[c.Address] = string(c.After)
+				}
+				if !c.Actions.Changes() && c.Before != nil {
+					gotUnchanged[c.Address] = string(c.Before)
+				}
+			}
+			if diff := cmp.Diff(tt.wantAfter, gotAfter); diff != "" {
+				t.Errorf("After (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantUnchanged, gotUnchanged); diff != "" {
+				t.Errorf("no-op Before (-want +got):\n%s", diff)
+			}
+			for _, c := range p.Changes {
+				if c.Address == "aws_iam_role.r" && c.After != nil {
+					if got, _ := c.AfterAttr("name").Scalar(); got != "r2" {
+						t.Errorf("AfterAttr(name) = %q, want r2", got)
+					}
+					if got, _ := c.BeforeAttr("name").Scalar(); got != "r" {
+						t.Errorf("BeforeAttr(name) = %q, want r", got)
+					}
+				}
+			}
+		})
+	}
+}

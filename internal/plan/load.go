@@ -25,6 +25,8 @@ type LoadOptions struct {
 	Env []string
 	// Stdin is read when the path is "-".
 	Stdin io.Reader
+	// Retain keeps values the review drops by default.
+	Retain Retain
 }
 
 // zipMagic starts every planfile: a saved plan is a zip archive.
@@ -69,7 +71,7 @@ func Load(ctx context.Context, path string, opts LoadOptions) (*Plan, error) {
 		}
 		return showPlanfile(ctx, name, file, opts)
 	}
-	return Decode(br, name)
+	return DecodeRetaining(br, name, opts.Retain)
 }
 
 func openPlanFile(path string) (*os.File, error) {
@@ -156,7 +158,7 @@ func showPlanfile(ctx context.Context, name, file string, opts LoadOptions) (*Pl
 		}
 		return nil, &InputError{Input: name, Problem: fmt.Sprintf("cannot run %s: %v", bin, err), Fix: "check --terraform-bin / HIYARI_TERRAFORM_BIN", Err: err}
 	}
-	p, decErr := Decode(stdout, name+" (via "+filepath.Base(bin)+" show -json)")
+	p, decErr := DecodeRetaining(stdout, name+" (via "+filepath.Base(bin)+" show -json)", opts.Retain)
 	if decErr != nil {
 		_, _ = io.Copy(io.Discard, stdout)
 	}

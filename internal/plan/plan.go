@@ -55,13 +55,20 @@ type Change struct {
 	Actions Actions
 	// ActionReason is Terraform's reason for the action, when it gives one.
 	ActionReason string
-	// Before is the prior object's values; absent (nil) for no-op and read changes,
-	// which the review does not inspect, to keep memory low. Planned (after) values are
-	// not kept: no rule reads them yet, and they would double the memory of a plan.
+	// Before is the prior object's values. It is absent (nil) for no-op and read
+	// changes, to keep memory low, unless Retain.Unchanged asks for the type.
 	Before Value
 	// BeforeSensitive marks which parts of Before are sensitive: true at a path means
 	// the value there must never be shown.
 	BeforeSensitive Value
+	// After is the planned object's values for a change that creates or updates
+	// (replaces included), kept only for the types Retain.After asks for; nil otherwise.
+	// Values not known until apply are absent from it and true in AfterUnknown.
+	After Value
+	// AfterUnknown marks the parts of After known only after apply.
+	AfterUnknown Value
+	// AfterSensitive marks which parts of After are sensitive.
+	AfterSensitive Value
 	// ReplacePaths are the attribute paths that force replacement (raw JSON).
 	ReplacePaths Value
 	// ImportingID is the id being imported, when the change imports an object.
@@ -74,6 +81,16 @@ type Change struct {
 	// attribute is four offsets into Before (key start and end inside its quotes, value
 	// start and end), 16 bytes, where a map would cost a kilobyte per change.
 	beforeAttrs []uint32
+	afterAttrs  []uint32
+}
+
+// Retain asks the decoder to keep values it drops by default. Each function gets a
+// resource type; nil keeps nothing more.
+type Retain struct {
+	// After keeps the planned values of creates, updates and replaces of these types.
+	After func(resourceType string) bool
+	// Unchanged keeps the values of managed no-op changes of these types.
+	Unchanged func(resourceType string) bool
 }
 
 // BeforeAttr returns the top-level attribute name of the prior object (nil if absent).
@@ -81,10 +98,25 @@ func (c *Change) BeforeAttr(name string) Value {
 	if c.beforeAttrs == nil {
 		c.beforeAttrs = c.Before.memberOffsets()
 	}
-	b := c.Before
-	for i := 0; i+3 < len(c.beforeAttrs); i += 4 {
-		if string(b[c.beforeAttrs[i]:c.beforeAttrs[i+1]]) == name {
-			return b[c.beforeAttrs[i+2]:c.beforeAttrs[i+3]:c.beforeAttrs[i+3]]
+	return attrAt(c.Before, c.beforeAttrs, name)
+}
+
+// AfterAttr returns the top-level attribute name of the planned object (nil if absent
+// or not kept).
+func (c *Change) AfterAttr(name string) Value {
+	if c.After == nil {
+		return nil
+	}
+	if c.afterAttrs == nil {
+		c.afterAttrs = c.After.memberOffsets()
+	}
+	return attrAt(c.After, c.afterAttrs, name)
+}
+
+func attrAt(b Value, offs []uint32, name string) Value {
+	for i := 0; i+3 < len(offs); i += 4 {
+		if string(b[offs[i]:offs[i+1]]) == name {
+			return b[offs[i+2]:offs[i+3]:offs[i+3]]
 		}
 	}
 	return nil
