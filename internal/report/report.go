@@ -105,10 +105,22 @@ type Finding struct {
 	Evidence    []Evidence `json:"evidence,omitempty"`
 	Remediation string     `json:"remediation"`
 	DocURL      string     `json:"doc_url"`
+	// Location is where in the configuration the finding's resource is declared, when
+	// the review could map it (annotations point there).
+	Location *Location `json:"location,omitempty"`
 	// Acknowledged is true when configuration accepts this finding; it is shown but
 	// does not gate.
 	Acknowledged      bool   `json:"acknowledged"`
 	AcknowledgeReason string `json:"acknowledge_reason,omitempty"`
+}
+
+// Location is a place in the Terraform configuration.
+type Location struct {
+	// File is relative to the repository root when known, else to the working directory.
+	File string `json:"file"`
+	// Line and EndLine are the 1-based line range of the block.
+	Line    int `json:"line"`
+	EndLine int `json:"end_line,omitempty"`
 }
 
 // Evidence is one fact behind a finding: where it was seen and what it was.
