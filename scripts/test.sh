@@ -2,12 +2,16 @@
 # The whole test suite, as the README gives it: installs what the tests need (pinned,
 # into .tools/), then vets and tests every package, the test provider's module, and the
 # wrong-state-key incident end to end with real Terraform. Needs only Go and Terraform.
+# Static checks: go vet and staticcheck on every package; the race detector on the
+# packages that run goroutines (credential probes, the GitHub client and their fakes).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 bash scripts/setup.sh
 export PATH="$repo/.tools/bin:$PATH"
 go vet ./...
+staticcheck ./...
 go test -count=1 ./...
+go test -count=1 -race ./internal/creds/... ./internal/github/... ./internal/knowledge/...
 (cd testenv/provider && go vet ./... && go test -count=1 ./...)
 bash scripts/incident/smoke.sh

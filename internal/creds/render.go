@@ -106,7 +106,7 @@ func toJSON(rep *Report) reportJSON {
 		out.Contexts = append(out.Contexts, cj)
 	}
 	for _, f := range rep.Findings {
-		out.Findings = append(out.Findings, findingJSON{Rule: f.Rule, Severity: f.Severity, Context: f.Context, Source: f.Source, Message: f.Message})
+		out.Findings = append(out.Findings, findingJSON(f))
 	}
 	return out
 }

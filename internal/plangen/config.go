@@ -148,16 +148,3 @@ func boolStr(b bool) string {
 	}
 	return "false"
 }
-
-// references lists the resource addresses an expressions document refers to
-// (used by tests).
-func references(expr string) []string {
-	var out []string
-	for _, part := range strings.Split(expr, `"references":[`)[1:] {
-		end := strings.IndexByte(part, ']')
-		for _, r := range strings.Split(part[:end], ",") {
-			out = append(out, strings.Trim(r, `"`))
-		}
-	}
-	return out
-}

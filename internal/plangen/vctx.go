@@ -10,7 +10,6 @@ type vctx struct {
 	planned bool   // after values: references to fresh instances are unknown
 	fresh   bool   // the instance itself is created: computed attributes unknown
 	drifted bool   // the refreshed state after an out-of-band change
-	applied bool   // the state as last applied, before that change
 }
 
 // comp returns v, or unknown when the instance is being created.

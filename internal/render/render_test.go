@@ -86,10 +86,6 @@ func render(t *testing.T, format string, rep *report.Report, opts Options) strin
 	return buf.String()
 }
 
-// span is an inline code span found in a line, per CommonMark: a run of n backticks
-// opens it and the next run of exactly n closes it.
-type span struct{ content string }
-
 // splitCode returns a line's text outside code spans and the spans' contents. A
 // backslash-escaped backtick outside a span is literal and opens nothing.
 func splitCode(line string) (outside string, spans []string) {

@@ -191,15 +191,6 @@ func evidenceValue(f report.Finding, path string) (string, bool) {
 	return "", false
 }
 
-// addresses lists the findings' addresses.
-func addresses(fs []report.Finding) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, f.Address)
-	}
-	return out
-}
-
 // brief is what a table case expects of one finding.
 type brief struct {
 	Address  string
