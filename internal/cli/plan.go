@@ -14,6 +14,7 @@ import (
 	"github.com/hiyari-dev/hiyari/internal/render"
 	"github.com/hiyari-dev/hiyari/internal/report"
 	"github.com/hiyari-dev/hiyari/internal/review"
+	"github.com/hiyari-dev/hiyari/internal/rules"
 )
 
 func newPlanCmd(app *App) *cobra.Command {
@@ -100,7 +101,7 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 	if bin == "" {
 		bin = app.Env.Get("HIYARI_TERRAFORM_BIN")
 	}
-	p, err := plan.Load(app.Ctx, path, plan.LoadOptions{Dir: f.dir, TerraformBin: bin, Env: app.Env.Pairs(), Stdin: app.IO.In})
+	p, err := plan.Load(app.Ctx, path, plan.LoadOptions{Dir: f.dir, TerraformBin: bin, Env: app.Env.Pairs(), Stdin: app.IO.In, Retain: plan.Retain{After: rules.NeedsAfter}})
 	if err != nil {
 		return nil, err
 	}

@@ -41,6 +41,7 @@ func Registry() []Rule {
 		identityResourceDeleted{},
 		identityResourceReplaced{},
 		dataResourceDeleted{},
+		eventbridgeTargetWithoutDLQ{},
 	}
 }
 
