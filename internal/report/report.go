@@ -22,6 +22,9 @@ type Report struct {
 	Drift         []Change  `json:"drift"`
 	Outputs       []Output  `json:"outputs"`
 	Labels        []string  `json:"labels"`
+
+	// BlastSummary counts the blast radius; absent when it was not computed.
+	BlastSummary *BlastSummary `json:"blast_summary,omitempty"`
 }
 
 // Tool names the program that wrote the report.
@@ -135,22 +138,74 @@ type Evidence struct {
 
 // Impact is one dependent broken by a deleted or replaced resource (blast radius).
 type Impact struct {
-	Cause     string   `json:"cause"`
-	Dependent string   `json:"dependent"`
-	Type      string   `json:"type"`
-	Via       string   `json:"via"`
-	Impact    string   `json:"impact"`
-	DataLoss  string   `json:"data_loss"`
-	Window    string   `json:"window,omitempty"`
-	Recovery  []string `json:"recovery,omitempty"`
+	// Cause is the resource whose loss breaks the dependent: one the plan deletes or
+	// replaces, or, beyond depth 1, a dependent broken in turn.
+	Cause string `json:"cause"`
+	// CauseType is the cause's resource type.
+	CauseType string `json:"cause_type,omitempty"`
+	// CauseAction is "deleted", "replaced", or "broken" (beyond depth 1).
+	CauseAction string `json:"cause_action,omitempty"`
+	// Root is the deleted or replaced resource at the start of the chain; it equals
+	// Cause at depth 1.
+	Root string `json:"root,omitempty"`
+	// Depth is 1 for a direct dependent, 2 for a dependent of a dependent, and so on.
+	Depth int `json:"depth,omitempty"`
+	// Dependent is the address of the resource that breaks.
+	Dependent string `json:"dependent"`
+	// Type is the dependent's resource type.
+	Type string `json:"type"`
+	// Service is the dependent's AWS service, when the knowledge base knows the type.
+	Service string `json:"service,omitempty"`
+	// Source is where the dependent was found: "plan", or the path of a --state file.
+	Source string `json:"source,omitempty"`
+	// Via is the dependent's attribute path through which it depends on the cause.
+	Via string `json:"via"`
+	// FoundBy is "configuration" (an expression references the cause) or "identifier"
+	// (a value equals or contains the cause's ARN, name, id or unique id).
+	FoundBy string `json:"found_by,omitempty"`
+	// Identifier is the cause's identifier found in the dependent, when FoundBy is
+	// "identifier" (never a sensitive value).
+	Identifier string `json:"identifier,omitempty"`
+	// IdentifierKind is the kind of Identifier: arn, name, id or unique_id.
+	IdentifierKind string `json:"identifier_kind,omitempty"`
+	// Impact says in plain words what breaks.
+	Impact string `json:"impact"`
+	// DataLoss is the data-loss class: none, availability, retried or lost.
+	DataLoss string `json:"data_loss"`
+	// Window is how long AWS retries or the loss lasts, when known.
+	Window string `json:"window,omitempty"`
+	// Detail says what is lost or kept, and where it goes.
+	Detail string `json:"detail,omitempty"`
+	// Hazard is the id of the cause's replace hazard this dependent is affected by
+	// (e.g. "new-unique-id" for a policy keyed on a replaced role's unique id).
+	Hazard string `json:"hazard,omitempty"`
+	// Recovery lists the ids of the runbook steps for this dependent.
+	Recovery []string `json:"recovery,omitempty"`
+}
+
+// BlastSummary counts the blast radius, for headings and the graph.
+type BlastSummary struct {
+	// Causes is the number of deleted or replaced resources with at least one dependent.
+	Causes int `json:"causes"`
+	// Dependents is the number of distinct dependent resources.
+	Dependents int `json:"dependents"`
+	// ByClass counts impacts by data-loss class.
+	ByClass map[string]int `json:"by_class"`
+	// Depth is the deepest level searched (--blast-depth).
+	Depth int `json:"depth"`
+	// States are the extra state files searched (--state), in the order given.
+	States []string `json:"states,omitempty"`
 }
 
 // Step is one ordered recovery step.
 type Step struct {
-	ID      string   `json:"id"`
-	Service string   `json:"service"`
-	Text    string   `json:"text"`
-	For     []string `json:"for,omitempty"`
+	ID      string `json:"id"`
+	Service string `json:"service"`
+	// Priority orders steps: 10 recreate what was deleted, 20 re-link identities and
+	// policies, 30 restart or repair, 40 recover the outage window's data, 50 prevent.
+	Priority int      `json:"priority,omitempty"`
+	Text     string   `json:"text"`
+	For      []string `json:"for,omitempty"`
 }
 
 // Change is one changed resource instance, for the change list.
