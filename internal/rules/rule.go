@@ -42,6 +42,7 @@ func Registry() []Rule {
 		identityResourceReplaced{},
 		dataResourceDeleted{},
 		eventbridgeTargetWithoutDLQ{},
+		snsSubscriptionWithoutRedrive{},
 	}
 }
 
