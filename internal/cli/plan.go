@@ -23,6 +23,7 @@ func newPlanCmd(app *App) *cobra.Command {
 		Short: "Review a Terraform plan before apply",
 	}
 	cmd.AddCommand(newPlanReviewCmd(app))
+	cmd.AddCommand(newPlanCommentCmd(app))
 	return cmd
 }
 
@@ -56,6 +57,8 @@ func (f *reviewFlags) register(cmd *cobra.Command) {
 type reviewed struct {
 	report *report.Report
 	failOn report.Severity
+	// config is the .hiyari.yaml the review ran with (plan comment reads github.labels).
+	config config.Config
 }
 
 // runReview loads the plan and reviews it. Errors name the input and say what to do.
@@ -108,7 +111,7 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 	rep := review.Review(p, review.Options{
 		Config: cfg, Env: env, EnvSource: envSource, Accounts: accounts, FailOn: failOn, ToolVersion: currentVersion(),
 	})
-	return &reviewed{report: rep, failOn: failOn}, nil
+	return &reviewed{report: rep, failOn: failOn, config: cfg}, nil
 }
 
 // colorEnabled decides colour once: CLICOLOR_FORCE forces it, NO_COLOR disables it,

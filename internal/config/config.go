@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/hiyari-dev/hiyari/internal/github"
 )
 
 // FileName is the configuration file hiyari looks for in --dir and its parents.
@@ -36,6 +38,16 @@ type Config struct {
 	Rules RuleSettings `yaml:"rules"`
 	// Acknowledge lists findings that were reviewed and accepted.
 	Acknowledge []Acknowledgement `yaml:"acknowledge"`
+	// Backend configures hiyari backend check (see docs/backend-check.md).
+	Backend Backend `yaml:"backend"`
+	// GitHub configures the pull-request integration (hiyari plan comment).
+	GitHub GitHub `yaml:"github"`
+}
+
+// GitHub configures what hiyari puts on a pull request.
+type GitHub struct {
+	// Labels renames the managed labels, prefixes them, or turns them off.
+	Labels github.LabelNames `yaml:"labels"`
 }
 
 // RuleSettings are the knobs of rules that have them.
@@ -165,6 +177,9 @@ func Parse(r io.Reader, name string) (Config, error) {
 	m := c.Rules.MassDeletion
 	if m.HighRatio < 0 || m.HighRatio > 1 || m.CriticalRatio < 0 || m.CriticalRatio > 1 || m.MinDeletes < 0 {
 		return Config{}, fmt.Errorf("%s: rules.mass_deletion: ratios must be between 0 and 1 and min_deletes ≥ 0", name)
+	}
+	if err := c.Backend.validate(name); err != nil {
+		return Config{}, err
 	}
 	c.applyDefaults()
 	return c, nil

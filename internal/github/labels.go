@@ -49,6 +49,50 @@ type LabelNames struct {
 	// over several root modules each own their labels and never remove each
 	// other's. Without it, matrix jobs overwrite one another's outcome label.
 	TargetPrefix bool `yaml:"target_prefix" json:"target_prefix"`
+	// Prefix replaces "hiyari:" in the default names, e.g. "terraform/" gives
+	// terraform/destroy. Names set explicitly are used as they are.
+	Prefix string `yaml:"prefix" json:"prefix"`
+	// Disable turns labels off altogether: hiyari neither adds nor removes any.
+	Disable bool `yaml:"disable" json:"disable"`
+}
+
+// defaultPrefix starts every default label name.
+const defaultPrefix = "hiyari:"
+
+// Names returns every managed label name for target, in a fixed order, after
+// defaults, Prefix, "-" and TargetPrefix are applied; none when Disable is set.
+func (n LabelNames) Names(target string) []string {
+	if n.Disable {
+		return nil
+	}
+	var out []string
+	for _, s := range specs() {
+		if name := n.resolve(s, target); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Check reports label names GitHub would refuse (over LabelNameLimit
+// characters, or with a comma, which GitHub's label API splits on), so a
+// command can stop before it posts anything.
+func (n LabelNames) Check(target string) error {
+	var bad []string
+	for _, name := range n.Names(target) {
+		switch {
+		case utf8.RuneCountInString(name) > LabelNameLimit:
+			bad = append(bad, fmt.Sprintf("%q is longer than GitHub's %d characters", name, LabelNameLimit))
+		case strings.Contains(name, ","):
+			bad = append(bad, fmt.Sprintf("%q has a comma, which GitHub does not allow in label names", name))
+		case strings.TrimSpace(name) != name:
+			bad = append(bad, fmt.Sprintf("%q starts or ends with a space", name))
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("github.labels: %s; rename them in .hiyari.yaml", strings.Join(bad, "; "))
+	}
+	return nil
 }
 
 // DefaultLabelNames are the names used when LabelNames leaves a field empty.
@@ -123,9 +167,15 @@ func highest(sev string) func(Outcome) bool {
 // resolve fills empty names from the defaults and applies the target prefix.
 // A name of "-" is off and resolves to "".
 func (n LabelNames) resolve(spec labelSpec, target string) string {
+	if n.Disable {
+		return ""
+	}
 	name := spec.name(n)
 	if name == "" {
 		name = spec.name(DefaultLabelNames())
+		if n.Prefix != "" {
+			name = n.Prefix + strings.TrimPrefix(name, defaultPrefix)
+		}
 	}
 	if name == "-" {
 		return ""

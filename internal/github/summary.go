@@ -1,7 +1,9 @@
 package github
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"unicode/utf8"
@@ -96,4 +98,22 @@ func openFence(s string) bool {
 		}
 	}
 	return open
+}
+
+// StepSummaryRoom is how many bytes can still be appended to the step summary
+// file at path before it reaches StepSummaryLimit: earlier commands of the
+// same step may have written to it. An empty path or a missing file has the
+// whole limit.
+func StepSummaryRoom(path string) (int, error) {
+	if path == "" {
+		return StepSummaryLimit, nil
+	}
+	info, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return StepSummaryLimit, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read step summary: %w", err)
+	}
+	return max(0, StepSummaryLimit-int(info.Size())), nil
 }

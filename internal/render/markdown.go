@@ -12,14 +12,75 @@ import (
 // maxMarkdownAddresses bounds addresses listed under one finding in a comment.
 const maxMarkdownAddresses = 50
 
-var sevIcon = map[report.Severity]string{
-	report.Critical: "🔴", report.High: "🟠", report.Medium: "🟡", report.Low: "🔵", report.Info: "⚪",
+func sevIcon(s report.Severity) string {
+	switch s {
+	case report.Critical:
+		return "🔴"
+	case report.High:
+		return "🟠"
+	case report.Medium:
+		return "🟡"
+	case report.Low:
+		return "🔵"
+	default:
+		return "⚪"
+	}
 }
 
-// Markdown writes the report for a pull-request comment: the verdict and the findings
-// first, the change list collapsed below.
+// Markdown writes the whole report for a pull-request comment or a job summary, risk
+// first: the verdict, critical findings, the blast radius and the runbook, the other
+// findings, then the change list and drift collapsed. MarkdownBounded writes the same
+// document within a size budget.
 func Markdown(w io.Writer, rep *report.Report, _ Options) error {
 	bw := bufio.NewWriter(w)
+	writeMarkdown(bw, rep, fullLayout(), Bounds{})
+	return bw.Flush()
+}
+
+// layout says how much of each section a Markdown rendering shows. fullLayout shows
+// everything; MarkdownBounded takes detail away, lowest value first, until it fits.
+type layout struct {
+	// changes and drift are the rows of the change list and the drift list; -1 is all.
+	changes, drift int
+	// blast is the rows of the blast-radius table; -1 is all.
+	blast int
+	// addresses bounds the addresses listed under one finding; 0 collapses the list
+	// to its count.
+	addresses int
+	// lowEvidence shows the evidence and address lists of low and info findings;
+	// evidence those of medium and high ones; criticalEvidence those of critical ones.
+	lowEvidence, evidence, criticalEvidence bool
+	// othersBrief shows non-critical findings as one headline each (no detail, no fix);
+	// others bounds how many of them are shown at all (-1 is all).
+	othersBrief bool
+	others      int
+	// criticalBrief shows critical findings as headlines; criticals bounds how many
+	// are shown (-1 is all), for a plan whose critical headlines alone overflow.
+	criticalBrief bool
+	criticals     int
+	// runbook shows the runbook; it is all or nothing, never cut between steps.
+	runbook bool
+}
+
+func fullLayout() layout {
+	return layout{
+		changes: -1, drift: -1, blast: -1, addresses: maxMarkdownAddresses,
+		lowEvidence: true, evidence: true, criticalEvidence: true,
+		others: -1, criticals: -1, runbook: true,
+	}
+}
+
+// shown is how many of n items a limit (-1 = all) lets through.
+func shown(limit, n int) int {
+	if limit < 0 || limit > n {
+		return n
+	}
+	return limit
+}
+
+// writeMarkdown renders rep with layout l. The omission note, when l leaves anything
+// out, goes right below the verdict, so a reader knows before scrolling.
+func writeMarkdown(w io.Writer, rep *report.Report, l layout, b Bounds) {
 	v := rep.Verdict
 	head := "✅ hiyari: safe to apply"
 	if v.Status == "fail" {
@@ -27,8 +88,8 @@ func Markdown(w io.Writer, rep *report.Report, _ Options) error {
 	} else if v.Highest != "" {
 		head = "⚠️ hiyari: review the findings"
 	}
-	fmt.Fprintf(bw, "## %s\n\n", head)
-	fmt.Fprintf(bw, "%s.\n\n", mdText(v.Reason))
+	fmt.Fprintf(w, "## %s\n\n", head)
+	fmt.Fprintf(w, "%s.\n\n", mdText(v.Reason))
 	var ctx []string
 	ctx = append(ctx, "plan "+code(rep.Input.Source))
 	if rep.Input.TerraformVersion != "" {
@@ -37,77 +98,143 @@ func Markdown(w io.Writer, rep *report.Report, _ Options) error {
 	if rep.Context.Env != "" {
 		ctx = append(ctx, "expected environment "+code(rep.Context.Env))
 	}
-	fmt.Fprintf(bw, "%s\n\n", strings.Join(ctx, " · "))
+	fmt.Fprintf(w, "%s\n\n", strings.Join(ctx, " · "))
 	s := rep.Summary
-	fmt.Fprintln(bw, "| create | update | delete | replace | read | move | import | forget | drift |")
-	fmt.Fprintln(bw, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-	fmt.Fprintf(bw, "| %d | %d | %d | %d | %d | %d | %d | %d | %d |\n\n",
+	fmt.Fprintln(w, "| create | update | delete | replace | read | move | import | forget | drift |")
+	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintf(w, "| %d | %d | %d | %d | %d | %d | %d | %d | %d |\n\n",
 		s.Create, s.Update, s.Delete, s.Replace+s.ReplaceCreateFirst, s.Read, s.Move, s.Import, s.Forget, s.Drift)
 
-	if len(rep.Findings) > 0 {
-		fmt.Fprintf(bw, "### Findings (%d)\n\n", len(rep.Findings))
-	}
+	var critical, others []report.Finding
 	for _, f := range rep.Findings {
-		ack := ""
-		if f.Acknowledged {
-			ack = " — _acknowledged: " + mdText(f.AcknowledgeReason) + "_"
-		}
-		fmt.Fprintf(bw, "%s **%s** [`%s`](%s): %s%s\n", sevIcon[f.Severity], f.Severity, f.Rule, f.DocURL, mdText(f.Message), ack)
-		if len(f.Addresses) > 1 || len(f.Evidence) > 0 {
-			label := "evidence"
-			if len(f.Addresses) > 1 {
-				label = fmt.Sprintf("%d addresses", len(f.Addresses))
-			}
-			fmt.Fprintf(bw, "<details><summary>%s</summary>\n\n", label)
-			if len(f.Addresses) > 1 {
-				for i, a := range f.Addresses {
-					if i == maxMarkdownAddresses {
-						fmt.Fprintf(bw, "- … and %d more (full list in the JSON report)\n", len(f.Addresses)-i)
-						break
-					}
-					fmt.Fprintf(bw, "- %s%s\n", code(a), mdEvidenceFor(f, a))
-				}
-			} else {
-				for _, e := range f.Evidence {
-					fmt.Fprintf(bw, "- %s = %s\n", code(e.Path), code(shorten(e.Value, 160)))
-				}
-			}
-			fmt.Fprint(bw, "\n</details>\n\n")
+		if f.Severity == report.Critical {
+			critical = append(critical, f)
 		} else {
-			fmt.Fprintln(bw)
+			others = append(others, f)
 		}
-		fmt.Fprintf(bw, "> **Fix:** %s\n\n", mdMarkup(f.Remediation))
+	}
+	if note := omissionNote(rep, critical, others, l, b); note != "" {
+		fmt.Fprint(w, note)
 	}
 
-	markdownBlast(bw, rep, -1)
-	markdownRunbook(bw, rep)
+	if len(critical) > 0 {
+		fmt.Fprintf(w, "### Critical findings (%d)\n\n", len(critical))
+		n := shown(l.criticals, len(critical))
+		for _, f := range critical[:n] {
+			markdownFinding(w, f, l.criticalBrief, l.criticalEvidence, l.addresses)
+		}
+		if n < len(critical) {
+			fmt.Fprintf(w, "**… and %d more critical findings** that do not fit in a comment: read them in the full report.\n\n", len(critical)-n)
+		}
+	}
+
+	if l.blast != 0 {
+		markdownBlast(w, rep, l.blast)
+	}
+	if l.runbook {
+		markdownRunbook(w, rep)
+	}
+
+	if len(others) > 0 {
+		title := "Findings"
+		if len(critical) > 0 {
+			title = "Other findings"
+		}
+		fmt.Fprintf(w, "### %s (%d)\n\n", title, len(others))
+		n := shown(l.others, len(others))
+		for _, f := range others[:n] {
+			detail := l.evidence
+			if f.Severity == report.Low || f.Severity == report.Info {
+				detail = l.lowEvidence
+			}
+			markdownFinding(w, f, l.othersBrief, detail, l.addresses)
+		}
+		if n < len(others) {
+			fmt.Fprintf(w, "… and %d more findings (full report).\n\n", len(others)-n)
+		}
+	}
 
 	if len(rep.Changes) > 0 {
-		fmt.Fprintf(bw, "<details><summary>Changes (%d)</summary>\n\n", len(rep.Changes))
-		fmt.Fprintln(bw, "| action | address | reason |")
-		fmt.Fprintln(bw, "|---|---|---|")
-		for _, c := range rep.Changes {
-			addr := cell(code(c.Address))
-			if c.PreviousAddress != "" {
-				addr += " ← " + cell(code(c.PreviousAddress))
+		n := shown(l.changes, len(rep.Changes))
+		if n > 0 {
+			fmt.Fprintf(w, "<details><summary>Changes (%d)</summary>\n\n", len(rep.Changes))
+			fmt.Fprintln(w, "| action | address | reason |")
+			fmt.Fprintln(w, "|---|---|---|")
+			for _, c := range rep.Changes[:n] {
+				addr := cell(code(c.Address))
+				if c.PreviousAddress != "" {
+					addr += " ← " + cell(code(c.PreviousAddress))
+				}
+				action := c.Action
+				if c.Importing {
+					action += " (import)"
+				}
+				fmt.Fprintf(w, "| %s | %s | %s |\n", action, addr, mdText(c.ActionReason))
 			}
-			action := c.Action
-			if c.Importing {
-				action += " (import)"
+			if n < len(rep.Changes) {
+				fmt.Fprintf(w, "\n… and %d more changes (full report).\n", len(rep.Changes)-n)
 			}
-			fmt.Fprintf(bw, "| %s | %s | %s |\n", action, addr, mdText(c.ActionReason))
+			fmt.Fprint(w, "\n</details>\n\n")
 		}
-		fmt.Fprint(bw, "\n</details>\n\n")
 	}
 	if len(rep.Drift) > 0 {
-		fmt.Fprintf(bw, "<details><summary>Drift outside Terraform (%d)</summary>\n\n", len(rep.Drift))
-		for _, c := range rep.Drift {
-			fmt.Fprintf(bw, "- %s %s\n", c.Action, code(c.Address))
+		n := shown(l.drift, len(rep.Drift))
+		if n > 0 {
+			fmt.Fprintf(w, "<details><summary>Drift outside Terraform (%d)</summary>\n\n", len(rep.Drift))
+			for _, c := range rep.Drift[:n] {
+				fmt.Fprintf(w, "- %s %s\n", c.Action, code(c.Address))
+			}
+			if n < len(rep.Drift) {
+				fmt.Fprintf(w, "- … and %d more (full report)\n", len(rep.Drift)-n)
+			}
+			fmt.Fprint(w, "\n</details>\n\n")
 		}
-		fmt.Fprint(bw, "\n</details>\n\n")
 	}
-	fmt.Fprintf(bw, "<sub>hiyari %s · report schema %s</sub>\n", mdText(rep.Tool.Version), rep.SchemaVersion)
-	return bw.Flush()
+	fmt.Fprintf(w, "<sub>hiyari %s · report schema %s</sub>\n", mdText(rep.Tool.Version), rep.SchemaVersion)
+}
+
+// markdownFinding writes one finding. A finding is never cut: brief drops its detail and
+// its fix as a whole, detail=false drops the collapsible evidence, and addresses bounds
+// the address list (0 shows only the count).
+func markdownFinding(w io.Writer, f report.Finding, brief, detail bool, addresses int) {
+	ack := ""
+	if f.Acknowledged {
+		ack = " — _acknowledged: " + mdText(f.AcknowledgeReason) + "_"
+	}
+	count := ""
+	if len(f.Addresses) > 1 && (brief || !detail || addresses == 0) {
+		count = fmt.Sprintf(" (%d addresses)", len(f.Addresses))
+	}
+	fmt.Fprintf(w, "%s **%s** [`%s`](%s): %s%s%s\n", sevIcon(f.Severity), f.Severity, f.Rule, f.DocURL, mdText(f.Message), count, ack)
+	if brief {
+		fmt.Fprintln(w)
+		return
+	}
+	listAddresses := len(f.Addresses) > 1 && addresses > 0
+	if detail && (listAddresses || (len(f.Addresses) <= 1 && len(f.Evidence) > 0)) {
+		label := "evidence"
+		if listAddresses {
+			label = fmt.Sprintf("%d addresses", len(f.Addresses))
+		}
+		fmt.Fprintf(w, "<details><summary>%s</summary>\n\n", label)
+		if listAddresses {
+			for i, a := range f.Addresses {
+				if i == addresses {
+					fmt.Fprintf(w, "- … and %d more (full list in the JSON report)\n", len(f.Addresses)-i)
+					break
+				}
+				fmt.Fprintf(w, "- %s%s\n", code(a), mdEvidenceFor(f, a))
+			}
+		} else {
+			for _, e := range f.Evidence {
+				fmt.Fprintf(w, "- %s = %s\n", code(e.Path), code(shorten(e.Value, 160)))
+			}
+		}
+		fmt.Fprint(w, "\n</details>\n\n")
+	} else {
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "> **Fix:** %s\n\n", mdMarkup(f.Remediation))
 }
 
 func mdEvidenceFor(f report.Finding, addr string) string {

@@ -202,7 +202,7 @@ func TestMarkdownEscapesValues(t *testing.T) {
 			t.Errorf("value %q is not rendered as one code span; spans: %q", want, allSpans)
 		}
 	}
-	for _, want := range []string{"&lt;script&gt;", "@\u200boctocat", "⛔", "Findings (2)", "_acknowledged: reviewed by", "<details><summary>2 addresses</summary>", "Changes (2)",
+	for _, want := range []string{"&lt;script&gt;", "@\u200boctocat", "⛔", "Critical findings (1)", "Other findings (1)", "_acknowledged: reviewed by", "<details><summary>2 addresses</summary>", "Changes (2)",
 		"> **Fix:** Run `terraform plan` again"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q", want)

@@ -1,9 +1,5 @@
 package githubtest
 
-import (
-	"testing"
-)
-
 // Expectation is a call the test requires the code under test to make.
 type Expectation struct {
 	method, pattern string
@@ -34,7 +30,7 @@ func (e *Expectation) matches(method, path string) bool {
 
 // Verify fails t for every expectation not met so far. It runs once; later
 // calls (including the one at cleanup) do nothing.
-func (s *Server) Verify(t testing.TB) {
+func (s *Server) Verify(t TB) {
 	t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -20,7 +20,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 	"unicode/utf8"
 )
@@ -48,7 +47,7 @@ type Server struct {
 	// Owner and Repo name the one repository the fake serves.
 	Owner, Repo string
 
-	t      testing.TB
+	t      TB
 	srv    *httptest.Server
 	prefix string
 	stop   chan struct{}
@@ -132,9 +131,18 @@ func WithPullRequests(numbers ...int) Option {
 	}
 }
 
+// TB is the part of testing.TB the fake uses. *testing.T and *testing.B
+// satisfy it; so can an adapter for a testscript, whose commands have no
+// testing.TB of their own.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Cleanup(func())
+}
+
 // NewServer starts a fake on 127.0.0.1 and stops it when the test ends, after
 // checking the registered expectations.
-func NewServer(t testing.TB, opts ...Option) *Server {
+func NewServer(t TB, opts ...Option) *Server {
 	t.Helper()
 	s := &Server{
 		Token:  DefaultToken,
