@@ -43,6 +43,7 @@ func Registry() []Rule {
 		dataResourceDeleted{},
 		eventbridgeTargetWithoutDLQ{},
 		snsSubscriptionWithoutRedrive{},
+		ecsAwslogsBlockingMode{},
 	}
 }
 
