@@ -77,6 +77,7 @@ AWS credentials a process really uses.`,
 	}
 	root.AddCommand(
 		newPlanCmd(app),
+		newBackendCmd(app),
 		newRulesCmd(app),
 		newCredsCmd(app),
 		newVersionCmd(app),
