@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hiyari-dev/hiyari/internal/blast"
 	"github.com/hiyari-dev/hiyari/internal/config"
 	"github.com/hiyari-dev/hiyari/internal/plan"
 	"github.com/hiyari-dev/hiyari/internal/render"
@@ -37,6 +38,8 @@ type reviewFlags struct {
 	terraformBin string
 	configPath   string
 	out          string
+	states       []string
+	blastDepth   int
 }
 
 func (f *reviewFlags) register(cmd *cobra.Command) {
@@ -49,6 +52,8 @@ func (f *reviewFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.terraformBin, "terraform-bin", "", "terraform or tofu binary used to read saved planfiles (default $HIYARI_TERRAFORM_BIN or terraform)")
 	fl.StringVar(&f.configPath, "config", "", "path to a .hiyari.yaml (default: found in --dir or a parent)")
 	fl.StringVarP(&f.out, "out", "o", "", "also write the full JSON report to this file")
+	fl.StringArrayVar(&f.states, "state", nil, "an extra Terraform state (`terraform state pull` output) whose resources may depend on what the plan deletes (repeatable)")
+	fl.IntVar(&f.blastDepth, "blast-depth", blast.DefaultDepth, "levels of dependents the blast radius follows (1: direct dependents only; 0: no blast radius)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(render.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"critical", "high", "medium", "low", "info", "never"}, cobra.ShellCompDirectiveNoFileComp))
 }
@@ -104,12 +109,17 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 	if bin == "" {
 		bin = app.Env.Get("HIYARI_TERRAFORM_BIN")
 	}
-	p, err := plan.Load(app.Ctx, path, plan.LoadOptions{Dir: f.dir, TerraformBin: bin, Env: app.Env.Pairs(), Stdin: app.IO.In, Retain: plan.Retain{After: rules.NeedsAfter}})
+	states, blastDepth, retain, err := blastSettings(f, rules.NeedsAfter)
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan.Load(app.Ctx, path, plan.LoadOptions{Dir: f.dir, TerraformBin: bin, Env: app.Env.Pairs(), Stdin: app.IO.In, Retain: retain})
 	if err != nil {
 		return nil, err
 	}
 	rep := review.Review(p, review.Options{
 		Config: cfg, Env: env, EnvSource: envSource, Accounts: accounts, FailOn: failOn, ToolVersion: currentVersion(),
+		States: states, BlastDepth: blastDepth,
 	})
 	return &reviewed{report: rep, failOn: failOn, config: cfg}, nil
 }

@@ -532,6 +532,17 @@ func (d *decoder) declare(prefix string, m *wireConfigModule) {
 		}
 		cr := &ConfigResource{Address: full, Type: r.Type, Name: r.Name}
 		seen := map[string]bool{}
+		Value(r.Expressions).Members(func(key string, v Value) bool {
+			var refs []string
+			collectReferences(v, map[string]bool{}, &refs)
+			if len(refs) > 0 {
+				if cr.AttributeReferences == nil {
+					cr.AttributeReferences = map[string][]string{}
+				}
+				cr.AttributeReferences[key] = refs
+			}
+			return true
+		})
 		for _, v := range []jsontext.Value{r.Expressions, r.Count, r.ForEach} {
 			collectReferences(Value(v), seen, &cr.References)
 		}

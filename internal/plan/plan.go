@@ -166,6 +166,10 @@ type ConfigResource struct {
 	// References are the addresses its expressions refer to, as Terraform lists them
 	// (module-relative, e.g. aws_iam_role.exec.arn), deduplicated.
 	References []string
+	// AttributeReferences maps each top-level argument or block of the resource to the
+	// addresses its expression refers to, as in References; arguments without references
+	// are absent.
+	AttributeReferences map[string][]string
 }
 
 // Declares reports whether the configuration declares the block of a change's address.

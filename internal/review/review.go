@@ -8,8 +8,11 @@ import (
 
 	"github.com/hiyari-dev/hiyari/internal/config"
 	"github.com/hiyari-dev/hiyari/internal/plan"
+	"github.com/hiyari-dev/hiyari/internal/planfile"
 	"github.com/hiyari-dev/hiyari/internal/report"
 	"github.com/hiyari-dev/hiyari/internal/rules"
+	"github.com/hiyari-dev/hiyari/internal/state"
+	"github.com/hiyari-dev/hiyari/internal/statepin"
 )
 
 // Options are the review's settings, already merged from flags and configuration.
@@ -22,6 +25,17 @@ type Options struct {
 	FailOn report.Severity
 	// ToolVersion is written into the report.
 	ToolVersion string
+	// Backend and State are the plan's state identity, Pin the reviewed directory's
+	// state pin (nil when unknown); EnvCandidates are where Env was inferred from.
+	Backend       *planfile.Backend
+	State         *planfile.State
+	Pin           *statepin.Located
+	EnvCandidates []rules.EnvCandidate
+	// States are extra Terraform states searched for the blast radius's dependents.
+	States []*state.State
+	// BlastDepth is how many levels of dependents the blast radius follows: 0 means
+	// the default (blast.DefaultDepth), a negative number turns the blast radius off.
+	BlastDepth int
 }
 
 // Review runs every enabled rule over p and returns the report.
@@ -43,6 +57,8 @@ func Review(p *plan.Plan, opts Options) *report.Report {
 	}
 	rep.Summary = summarize(p, rep)
 	in := &rules.Input{Plan: p, Config: opts.Config, Env: opts.Env, Accounts: opts.Accounts}
+	in.Backend, in.State, in.Pin = opts.Backend, opts.State, opts.Pin
+	stateContext(rep, opts)
 	for _, r := range rules.Registry() {
 		if !opts.Config.RuleEnabled(r.ID()) {
 			continue
@@ -57,6 +73,7 @@ func Review(p *plan.Plan, opts Options) *report.Report {
 	sort.SliceStable(rep.Findings, func(i, j int) bool {
 		return rep.Findings[i].Severity.Rank() > rep.Findings[j].Severity.Rank()
 	})
+	blastRadius(p, opts, rep)
 	rep.Verdict = verdict(rep, opts.FailOn)
 	rep.Labels = labels(rep)
 	return rep

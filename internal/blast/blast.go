@@ -1,0 +1,757 @@
+// Package blast computes a plan's blast radius: for every resource the plan deletes
+// or replaces, the resources that depend on it — in the plan itself and in extra
+// Terraform states — with what breaks, what data is lost and for how long, and the
+// recovery runbook.
+//
+// Dependents are found two ways: through configuration references (an expression
+// of the dependent names the deleted resource) and through identifiers (a value of
+// the dependent equals or contains the deleted resource's ARN, name, id or unique
+// id, JSON policy documents included). What a reference means comes from the AWS
+// knowledge base (internal/knowledge); a dependent of a type it does not know is
+// still found by ARN or unique id and reported with a generic impact.
+package blast
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/hiyari-dev/hiyari/internal/knowledge"
+	"github.com/hiyari-dev/hiyari/internal/plan"
+	"github.com/hiyari-dev/hiyari/internal/report"
+	"github.com/hiyari-dev/hiyari/internal/state"
+)
+
+// DefaultDepth is how many levels of dependents are searched by default: the direct
+// dependents and their dependents.
+const DefaultDepth = 2
+
+// MaxDepth bounds Options.Depth.
+const MaxDepth = 5
+
+// Options tune the search.
+type Options struct {
+	// Depth is the number of levels searched: 1 finds direct dependents only. Zero
+	// means DefaultDepth.
+	Depth int
+}
+
+// Result is the blast radius of one plan.
+type Result struct {
+	// Impacts are the dependents found, ordered by root cause, depth, data-loss class
+	// (worst first) and address.
+	Impacts []report.Impact
+	// Runbook is the recovery, ordered by step priority, deduplicated.
+	Runbook []report.Step
+	// Summary counts the impacts.
+	Summary report.BlastSummary
+}
+
+// Retain is what the plan decoder must keep for the blast radius: planned values
+// and the values of unchanged resources of every type the knowledge base knows to
+// depend on others. Unchanged resources of other types are scanned only in extra
+// states, which keeps the memory of a large plan bounded.
+func Retain(kb *knowledge.Base) func(resourceType string) bool {
+	dependent := map[string]bool{}
+	for _, name := range kb.Types() {
+		if t, _ := kb.Type(name); len(t.References) > 0 {
+			dependent[name] = true
+		}
+	}
+	return func(resourceType string) bool { return dependent[resourceType] }
+}
+
+// object is a resource the search looks at: a plan change or a state instance.
+type object struct {
+	address string
+	typ     string
+	source  string // "plan" or the state file
+	values  []plan.Value
+	// sensitive holds top-level attributes whose values must not be reported.
+	sensitive func(attr string) bool
+	// change is the plan change, nil for a state instance.
+	change *plan.Change
+
+	decoded []map[string]any
+}
+
+func (o *object) attrs() []map[string]any {
+	if o.decoded == nil {
+		o.decoded = make([]map[string]any, 0, len(o.values))
+		for _, v := range o.values {
+			var m map[string]any
+			if err := json.Unmarshal(v, &m); err == nil && m != nil {
+				o.decoded = append(o.decoded, m)
+			}
+		}
+	}
+	return o.decoded
+}
+
+// cause is a resource whose loss breaks its dependents.
+type cause struct {
+	obj    *object
+	action string // deleted, replaced, broken
+	root   int    // index of the root cause in engine.causes
+	depth  int
+	// replaced is true when the root cause is replaced rather than deleted.
+	replaced bool
+}
+
+type engine struct {
+	kb      *knowledge.Base
+	plan    *plan.Plan
+	depth   int
+	objects []*object // candidates: every surviving plan change and every state instance
+	causes  []*cause
+
+	impacts []report.Impact
+	// seen marks (root, dependent address, source, via) already reported.
+	seen map[string]bool
+	// broken marks dependents already made causes of a deeper level, per root.
+	broken map[string]bool
+	steps  map[string]map[string]bool // step id → dependents
+}
+
+// Analyze computes the blast radius of p, searching p and the extra states.
+func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Options) *Result {
+	depth := opts.Depth
+	if depth <= 0 {
+		depth = DefaultDepth
+	}
+	if depth > MaxDepth {
+		depth = MaxDepth
+	}
+	e := &engine{kb: kb, plan: p, depth: depth, seen: map[string]bool{}, broken: map[string]bool{}, steps: map[string]map[string]bool{}}
+	for _, c := range p.Changes {
+		if c.Mode != "managed" || c.Deposed != "" {
+			continue
+		}
+		a := c.Actions
+		if a.Destroys() {
+			action := "deleted"
+			if a.Replace() {
+				action = "replaced"
+			}
+			obj := planObject(c, false)
+			e.causes = append(e.causes, &cause{obj: obj, action: action, root: len(e.causes), depth: 1, replaced: a.Replace()})
+		}
+		// A resource the plan deletes outright is a cause, never a dependent.
+		if a.Delete() || a.Forget() {
+			continue
+		}
+		if obj := planObject(c, true); len(obj.values) > 0 || c.Actions.Changes() {
+			e.objects = append(e.objects, obj)
+		}
+	}
+	for _, st := range states {
+		for i := range st.Resources {
+			r := &st.Resources[i]
+			sens := map[string]bool{}
+			for _, s := range r.Sensitive {
+				sens[s] = true
+			}
+			o := &object{address: r.Address, typ: r.Type, source: st.Source, sensitive: func(a string) bool { return sens[a] }}
+			if r.Attributes != nil {
+				o.values = []plan.Value{r.Attributes}
+			}
+			e.objects = append(e.objects, o)
+		}
+	}
+	res := &Result{Summary: report.BlastSummary{Depth: depth, ByClass: map[string]int{}}}
+	for _, st := range states {
+		res.Summary.States = append(res.Summary.States, st.Source)
+	}
+	if len(e.causes) == 0 {
+		res.Impacts, res.Runbook = []report.Impact{}, []report.Step{}
+		return res
+	}
+	level := make([]int, len(e.causes))
+	for i := range level {
+		level[i] = i
+	}
+	for d := 1; d <= depth && len(level) > 0; d++ {
+		level = e.search(level, d)
+	}
+	e.finish(res)
+	return res
+}
+
+// planObject wraps a change. As a dependent its prior and planned values are
+// searched; as a cause only its prior values identify it.
+func planObject(c *plan.Change, dependent bool) *object {
+	o := &object{address: c.Address, typ: c.Type, source: "plan", change: c}
+	if c.Before != nil {
+		o.values = append(o.values, c.Before)
+	}
+	if dependent && c.After != nil {
+		o.values = append(o.values, c.After)
+	}
+	o.sensitive = func(attr string) bool {
+		return c.BeforeSensitive.Get(attr).Kind() == 't' || c.AfterSensitive.Get(attr).Kind() == 't'
+	}
+	return o
+}
+
+// identifiers calls fn with every identifying value of a cause: its knowledge
+// identifiers, or for a type the knowledge base does not know, its arn and id.
+func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.IdentifierKind, attr string)) {
+	attrs := o.attrs()
+	if len(attrs) == 0 {
+		return
+	}
+	first := attrs[0]
+	if t, ok := e.kb.Type(o.typ); ok {
+		for _, id := range t.Identifiers {
+			if s, ok := first[id.Attribute].(string); ok && s != "" {
+				fn(s, id.Kind, id.Attribute)
+			}
+		}
+		return
+	}
+	for _, attr := range []string{"arn", "id"} {
+		s, ok := first[attr].(string)
+		if !ok || s == "" {
+			continue
+		}
+		kind := knowledge.KindID
+		if looksLikeARN(s) {
+			kind = knowledge.KindARN
+		}
+		fn(s, kind, attr)
+	}
+}
+
+// search finds the dependents of the causes in level (indexes into e.causes) and
+// returns the causes of the next level: dependents that stop working themselves.
+func (e *engine) search(level []int, depth int) []int {
+	x := newIndex()
+	byConfig := map[string][]int{}
+	for _, ci := range level {
+		c := e.causes[ci]
+		e.identifiers(c.obj, func(v string, k knowledge.IdentifierKind, attr string) {
+			x.add(v, hit{cause: ci, kind: k, attr: attr})
+		})
+		if c.obj.change != nil {
+			byConfig[c.obj.change.ConfigAddress()] = append(byConfig[c.obj.change.ConfigAddress()], ci)
+		}
+	}
+	var next []int
+	for _, o := range e.objects {
+		found := e.matchConfig(o, byConfig)
+		if !x.empty() {
+			for _, v := range o.values {
+				if x.mayHit(v) {
+					found = append(found, e.matchIdentifiers(o, x)...)
+					break
+				}
+			}
+		}
+		for _, m := range e.keep(o, found) {
+			if im, ok := e.record(o, m, depth); ok && depth < e.depth && im.DataLoss != string(knowledge.LossNone) {
+				root := e.causes[e.causes[m.cause].root]
+				key := root.obj.address + "\x00" + o.source + "\x00" + o.address
+				if !e.broken[key] && !e.isCause(o) {
+					e.broken[key] = true
+					e.causes = append(e.causes, &cause{obj: o, action: "broken", root: e.causes[m.cause].root, depth: depth + 1, replaced: root.replaced})
+					next = append(next, len(e.causes)-1)
+				}
+			}
+		}
+	}
+	return next
+}
+
+// isCause reports whether o is itself deleted or replaced by the plan: its own
+// dependents are found from it directly.
+func (e *engine) isCause(o *object) bool {
+	return o.change != nil && o.change.Actions.Destroys()
+}
+
+// match is one way a candidate depends on a cause.
+type match struct {
+	cause      int
+	via        string
+	foundBy    string
+	ref        *knowledge.Reference // nil for a generic match
+	identifier string
+	kind       knowledge.IdentifierKind
+	hazard     *knowledge.Hazard
+}
+
+// matchConfig finds causes that o's configuration refers to.
+func (e *engine) matchConfig(o *object, byConfig map[string][]int) []match {
+	if o.change == nil || len(byConfig) == 0 || e.plan.Config.Declared == nil {
+		return nil
+	}
+	cr := e.plan.Config.Declared[o.change.ConfigAddress()]
+	if cr == nil || len(cr.AttributeReferences) == 0 {
+		return nil
+	}
+	prefix := modulePath(o.change.ConfigAddress())
+	attrs := make([]string, 0, len(cr.AttributeReferences))
+	for a := range cr.AttributeReferences {
+		attrs = append(attrs, a)
+	}
+	sort.Strings(attrs)
+	var out []match
+	for _, attr := range attrs {
+		for _, ref := range cr.AttributeReferences[attr] {
+			target := resourceOf(ref)
+			if target == "" {
+				continue
+			}
+			if prefix != "" {
+				target = prefix + "." + target
+			}
+			for _, ci := range byConfig[target] {
+				c := e.causes[ci]
+				if c.obj.address == o.address && c.obj.source == o.source {
+					continue
+				}
+				m := match{cause: ci, via: attr, foundBy: "configuration"}
+				if r := e.refFor(o.typ, attr, c.obj.typ); r != nil {
+					m.ref, m.via = r, r.Path
+				}
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// refFor is the knowledge reference of a dependent type that starts at a top-level
+// attribute and may point at the target type.
+func (e *engine) refFor(depType, attr, targetType string) *knowledge.Reference {
+	t, ok := e.kb.Type(depType)
+	if !ok {
+		return nil
+	}
+	for i := range t.References {
+		r := &t.References[i]
+		if len(r.Segments) == 0 || r.Segments[0].Key != attr {
+			continue
+		}
+		for _, tt := range r.Targets {
+			if tt == targetType {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// matchIdentifiers finds causes whose identifiers o's values hold: through the
+// knowledge base's references for o's type, and through a generic scan of every
+// string for ARNs and unique ids.
+func (e *engine) matchIdentifiers(o *object, x *index) []match {
+	var out []match
+	attrs := o.attrs()
+	t, known := e.kb.Type(o.typ)
+	if known {
+		for i := range t.References {
+			r := &t.References[i]
+			for _, a := range attrs {
+				for _, v := range r.Values(a) {
+					x.lookup(v, func(value string, h hit) {
+						c := e.causes[h.cause]
+						if !containsKind(r.Via, h.kind) || !containsType(r.Targets, c.obj.typ) || e.self(o, c, value) {
+							return
+						}
+						// A plain attribute must hold the identifier itself; a JSON
+						// document may hold it inside a longer value ("AROA…:*").
+						if !r.JSON && value != v && h.kind != knowledge.KindARN {
+							return
+						}
+						out = append(out, e.withHazard(match{cause: h.cause, via: r.Path, foundBy: "identifier", ref: r, identifier: value, kind: h.kind}))
+					})
+				}
+			}
+		}
+	}
+	// Generic scan: ARNs and unique ids anywhere, for what the references above do not
+	// describe.
+	own := map[string]bool{"arn": true, "id": true}
+	if known {
+		for _, id := range t.Identifiers {
+			own[id.Attribute] = true
+		}
+	}
+	for _, a := range attrs {
+		for _, key := range sortedKeys(a) {
+			if own[key] {
+				continue
+			}
+			walkStrings(a[key], key, func(path, s string) {
+				tokens(s, func(tok string) {
+					x.lookup(tok, func(value string, h hit) {
+						if h.kind != knowledge.KindARN && h.kind != knowledge.KindUniqueID {
+							return
+						}
+						c := e.causes[h.cause]
+						if e.self(o, c, value) {
+							return
+						}
+						out = append(out, e.withHazard(match{cause: h.cause, via: path, foundBy: "identifier", identifier: value, kind: h.kind}))
+					})
+				})
+			})
+		}
+	}
+	return out
+}
+
+// self reports whether o is the cause itself, seen again (the create half of its own
+// replace, or the same object in an extra state).
+func (e *engine) self(o *object, c *cause, value string) bool {
+	if o.address == c.obj.address && o.source == c.obj.source {
+		return true
+	}
+	if o.typ != c.obj.typ {
+		return false
+	}
+	same := false
+	e.identifiers(o, func(v string, _ knowledge.IdentifierKind, _ string) {
+		if v == value {
+			same = true
+		}
+	})
+	return same
+}
+
+// withHazard attaches the cause's replace hazard to a match through its unique id:
+// whatever holds the old unique id stops matching the recreated resource.
+func (e *engine) withHazard(m match) match {
+	if m.kind != knowledge.KindUniqueID {
+		return m
+	}
+	t, ok := e.kb.Type(e.causes[m.cause].obj.typ)
+	if !ok {
+		return m
+	}
+	for i := range t.ReplaceHazards {
+		if t.ReplaceHazards[i].ID == "new-unique-id" {
+			m.hazard = &t.ReplaceHazards[i]
+		}
+	}
+	return m
+}
+
+// keep chooses which matches of one candidate to report: one per (cause, reference
+// path); a match the knowledge base explains wins over a generic one for the same
+// cause, an identifier match over a configuration match of the same path.
+func (e *engine) keep(o *object, found []match) []match {
+	if len(found) == 0 {
+		return nil
+	}
+	explained := map[int]bool{}
+	for _, m := range found {
+		if m.ref != nil {
+			explained[m.cause] = true
+		}
+	}
+	best := map[string]int{}
+	var out []match
+	for _, m := range found {
+		if m.ref == nil && explained[m.cause] {
+			continue
+		}
+		key := strings.Join([]string{e.causes[m.cause].obj.address, m.via}, "\x00")
+		if m.ref == nil {
+			// One generic impact per cause is enough.
+			key = e.causes[m.cause].obj.address
+		}
+		if i, ok := best[key]; ok {
+			if out[i].foundBy == "configuration" && m.foundBy == "identifier" {
+				out[i] = m
+			} else if out[i].hazard == nil && m.hazard != nil {
+				out[i].hazard, out[i].identifier, out[i].kind = m.hazard, m.identifier, m.kind
+			}
+			continue
+		}
+		best[key] = len(out)
+		out = append(out, m)
+	}
+	return out
+}
+
+// record turns a match into an impact, once per (root, dependent, via).
+func (e *engine) record(o *object, m match, depth int) (report.Impact, bool) {
+	c := e.causes[m.cause]
+	root := e.causes[c.root]
+	key := strings.Join([]string{root.obj.address, c.obj.address, o.source, o.address, m.via}, "\x00")
+	if e.seen[key] {
+		return report.Impact{}, false
+	}
+	e.seen[key] = true
+	im := report.Impact{
+		Cause: c.obj.address, CauseType: c.obj.typ, CauseAction: c.action, Root: root.obj.address, Depth: depth,
+		Dependent: o.address, Type: o.typ, Source: o.source, Via: m.via, FoundBy: m.foundBy,
+	}
+	if t, ok := e.kb.Type(o.typ); ok {
+		im.Service = t.Service
+	}
+	if m.identifier != "" && !c.obj.sensitive(m.kindAttr(e, c)) {
+		im.Identifier, im.IdentifierKind = m.identifier, string(m.kind)
+	}
+	var steps []string
+	if m.ref != nil {
+		im.Impact = m.ref.Impact
+		im.DataLoss = string(m.ref.DataLoss.Class)
+		im.Window = m.ref.DataLoss.Window
+		im.Detail = m.ref.DataLoss.Detail
+		steps = append(steps, m.ref.Recovery...)
+	} else {
+		im.Impact, steps = e.generic(c, m)
+		im.DataLoss = string(knowledge.LossAvailability)
+	}
+	if m.hazard != nil {
+		im.Hazard = m.hazard.ID
+		if m.ref == nil {
+			im.Impact = m.hazard.Text
+		}
+		steps = append(steps, m.hazard.Recovery...)
+	}
+	for _, id := range steps {
+		s, ok := e.kb.Step(id)
+		if !ok || !s.AppliesTo(root.replaced) || contains(im.Recovery, id) {
+			continue
+		}
+		if depth > 1 && len(s.When) > 0 {
+			// Beyond depth 1 the cause is broken, not deleted: recreating it is not a
+			// step; the root's own recovery is.
+			continue
+		}
+		im.Recovery = append(im.Recovery, id)
+		if e.steps[id] == nil {
+			e.steps[id] = map[string]bool{}
+		}
+		e.steps[id][o.address] = true
+	}
+	e.impacts = append(e.impacts, im)
+	return im, true
+}
+
+// kindAttr is the cause attribute the matched identifier came from, to check it is
+// not sensitive.
+func (m match) kindAttr(e *engine, c *cause) string {
+	attr := ""
+	e.identifiers(c.obj, func(v string, k knowledge.IdentifierKind, a string) {
+		if attr == "" && v == m.identifier && k == m.kind {
+			attr = a
+		}
+	})
+	return attr
+}
+
+// generic is the impact of a dependency the knowledge base does not describe.
+func (e *engine) generic(c *cause, m match) (string, []string) {
+	var how string
+	switch {
+	case m.foundBy == "configuration":
+		how = "its configuration refers to " + c.obj.address
+	case m.kind == knowledge.KindUniqueID:
+		how = "it holds the unique id of " + c.obj.address
+	default:
+		how = "it refers to " + c.obj.address + " by " + strings.ToUpper(string(m.kind))
+	}
+	what := "will fail when it is gone"
+	if c.action == "replaced" {
+		what = "will fail while it is being replaced, and wherever the new one differs (a new id or ARN)"
+	} else if c.action == "broken" {
+		what = "is affected while it does not work"
+	}
+	text := "Refers to " + c.obj.address + " (" + how + " in " + m.via + "); " + what + ". hiyari has no knowledge of " + displayType(e, c.obj.typ) + " dependencies of this type; check what it does with the reference."
+	var steps []string
+	if c.obj.typ == "aws_iam_role" {
+		steps = append(steps, "iam-recreate-role")
+	}
+	steps = append(steps, "terraform-recreate-deleted")
+	return text, steps
+}
+
+func displayType(e *engine, typ string) string {
+	if t, ok := e.kb.Type(typ); ok {
+		return t.Service
+	}
+	return typ
+}
+
+// classRank orders data-loss classes worst first.
+func classRank(c string) int {
+	switch knowledge.DataLossClass(c) {
+	case knowledge.LossLost:
+		return 0
+	case knowledge.LossRetried:
+		return 1
+	case knowledge.LossAvailability:
+		return 2
+	case knowledge.LossNone:
+		return 3
+	}
+	return 4
+}
+
+func (e *engine) finish(res *Result) {
+	order := map[string]int{}
+	for i, c := range e.causes {
+		if c.depth == 1 {
+			order[c.obj.address] = i
+		}
+	}
+	sort.SliceStable(e.impacts, func(i, j int) bool {
+		a, b := e.impacts[i], e.impacts[j]
+		if a.Root != b.Root {
+			return order[a.Root] < order[b.Root]
+		}
+		if a.Depth != b.Depth {
+			return a.Depth < b.Depth
+		}
+		if a.Cause != b.Cause {
+			return a.Cause < b.Cause
+		}
+		if ra, rb := classRank(a.DataLoss), classRank(b.DataLoss); ra != rb {
+			return ra < rb
+		}
+		if a.Dependent != b.Dependent {
+			return a.Dependent < b.Dependent
+		}
+		return a.Via < b.Via
+	})
+	res.Impacts = e.impacts
+	if res.Impacts == nil {
+		res.Impacts = []report.Impact{}
+	}
+	causes := map[string]bool{}
+	deps := map[string]bool{}
+	for _, im := range res.Impacts {
+		causes[im.Root] = true
+		deps[im.Source+"\x00"+im.Dependent] = true
+		res.Summary.ByClass[im.DataLoss]++
+	}
+	res.Summary.Causes, res.Summary.Dependents = len(causes), len(deps)
+	res.Runbook = e.runbook(res.Impacts)
+}
+
+// runbook orders every step the impacts call for by priority, then service, then
+// id, each once, with the dependents it is for in report order.
+func (e *engine) runbook(impacts []report.Impact) []report.Step {
+	out := []report.Step{}
+	for id := range e.steps {
+		s, ok := e.kb.Step(id)
+		if !ok {
+			continue
+		}
+		out = append(out, report.Step{ID: s.ID, Service: s.Service, Priority: s.Priority, Text: s.Text})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Priority != out[j].Priority {
+			return out[i].Priority < out[j].Priority
+		}
+		if out[i].Service != out[j].Service {
+			return out[i].Service < out[j].Service
+		}
+		return out[i].ID < out[j].ID
+	})
+	pos := map[string]int{}
+	for i, s := range out {
+		pos[s.ID] = i
+	}
+	added := map[string]bool{}
+	for _, im := range impacts {
+		for _, id := range im.Recovery {
+			i, ok := pos[id]
+			if !ok || added[id+"\x00"+im.Dependent] {
+				continue
+			}
+			added[id+"\x00"+im.Dependent] = true
+			out[i].For = append(out[i].For, im.Dependent)
+		}
+	}
+	return out
+}
+
+// modulePath is the module part of a configuration address ("module.a.module.b"),
+// empty in the root module.
+func modulePath(configAddr string) string {
+	parts := strings.Split(configAddr, ".")
+	end := 0
+	for end+1 < len(parts) && parts[end] == "module" {
+		end += 2
+	}
+	return strings.Join(parts[:end], ".")
+}
+
+// resourceOf is the resource a configuration reference names ("aws_iam_role.x.arn" →
+// "aws_iam_role.x", "data.aws_x.y.id" → "data.aws_x.y"), or "" for references to
+// variables, locals, modules and the like.
+func resourceOf(ref string) string {
+	parts := strings.Split(ref, ".")
+	if parts[0] == "data" && len(parts) >= 3 {
+		return strings.Join(parts[:3], ".")
+	}
+	if len(parts) < 2 {
+		return ""
+	}
+	switch parts[0] {
+	case "var", "local", "module", "each", "count", "path", "terraform", "self":
+		return ""
+	}
+	name := parts[1]
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i]
+	}
+	return parts[0] + "." + name
+}
+
+// walkStrings calls fn for every string in v with its attribute path.
+func walkStrings(v any, path string, fn func(path, s string)) {
+	switch x := v.(type) {
+	case string:
+		fn(path, x)
+	case []any:
+		for _, el := range x {
+			walkStrings(el, path+"[*]", fn)
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			walkStrings(x[k], path+"."+k, fn)
+		}
+	}
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func containsKind(list []knowledge.IdentifierKind, k knowledge.IdentifierKind) bool {
+	for _, x := range list {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func containsType(list []string, t string) bool {
+	for _, x := range list {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

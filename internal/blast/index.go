@@ -1,0 +1,150 @@
+package blast
+
+import (
+	"strings"
+
+	"github.com/hiyari-dev/hiyari/internal/knowledge"
+)
+
+// minIdentifier is the shortest identifier value indexed: shorter ids ("1", "a")
+// would match unrelated values everywhere.
+const minIdentifier = 3
+
+// hit is one identifier of one cause, under the value it is indexed by.
+type hit struct {
+	cause int
+	kind  knowledge.IdentifierKind
+	attr  string
+}
+
+// index maps identifier values (ARNs, names, ids, unique ids) of the causes of one
+// level to the causes they identify. A value is looked up whole, and, for ARNs and
+// unique ids, also by its prefixes that end before a ':' or '/': that is how an ARN
+// is contained in a longer one ("arn:aws:s3:::b" in "arn:aws:s3:::b/*", a log group
+// ARN in "…:log-group:NAME:*") and a unique id in an aws:userid value ("AROA…:*").
+// Each lookup costs one map access per separator in the value, never a substring
+// search over every identifier.
+type index struct {
+	byValue map[string][]hit
+	// contained is true when some value may be found as a prefix (an ARN or unique id).
+	contained bool
+}
+
+func newIndex() *index { return &index{byValue: map[string][]hit{}} }
+
+func (x *index) add(v string, h hit) {
+	if len(v) < minIdentifier {
+		return
+	}
+	for _, old := range x.byValue[v] {
+		if old.cause == h.cause && old.kind == h.kind {
+			return
+		}
+	}
+	x.byValue[v] = append(x.byValue[v], h)
+	if h.kind == knowledge.KindARN || h.kind == knowledge.KindUniqueID {
+		x.contained = true
+	}
+}
+
+func (x *index) empty() bool { return len(x.byValue) == 0 }
+
+// lookup calls fn for every hit whose value equals v or, for ARNs and unique ids, is
+// a prefix of v ending before a separator. fn gets the matched value.
+func (x *index) lookup(v string, fn func(value string, h hit)) {
+	if len(v) < minIdentifier {
+		return
+	}
+	for _, h := range x.byValue[v] {
+		fn(v, h)
+	}
+	if !x.contained {
+		return
+	}
+	for i := minIdentifier; i < len(v); i++ {
+		if c := v[i]; c != ':' && c != '/' {
+			continue
+		}
+		p := v[:i]
+		for _, h := range x.byValue[p] {
+			if h.kind == knowledge.KindARN || h.kind == knowledge.KindUniqueID {
+				fn(p, h)
+			}
+		}
+	}
+}
+
+// mayHit reports whether any token of raw, a JSON document as bytes, is (or starts
+// with) an indexed value. It is the cheap test run on every candidate before its
+// values are decoded: tokens end at JSON punctuation, quotes, backslashes (so strings
+// holding JSON documents, such as policies, are tokenised too) and whitespace.
+func (x *index) mayHit(raw []byte) bool {
+	start := -1
+	for i := 0; i <= len(raw); i++ {
+		sep := i == len(raw)
+		if !sep {
+			switch raw[i] {
+			case '"', '\\', ',', '{', '}', '[', ']', ' ', '\t', '\n', '\r':
+				sep = true
+			}
+		}
+		if !sep {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start >= minIdentifier {
+			if x.tokenHits(raw[start:i]) {
+				return true
+			}
+		}
+		start = -1
+	}
+	return false
+}
+
+func (x *index) tokenHits(tok []byte) bool {
+	if _, ok := x.byValue[string(tok)]; ok {
+		return true
+	}
+	if !x.contained {
+		return false
+	}
+	for i := minIdentifier; i < len(tok); i++ {
+		if c := tok[i]; c == ':' || c == '/' {
+			if _, ok := x.byValue[string(tok[:i])]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// tokens splits a string value into the tokens a generic scan looks up: the same
+// separators as mayHit, so a JSON document inside a string is split into its values.
+func tokens(s string, fn func(string)) {
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		sep := i == len(s)
+		if !sep {
+			switch s[i] {
+			case '"', '\\', ',', '{', '}', '[', ']', ' ', '\t', '\n', '\r':
+				sep = true
+			}
+		}
+		if !sep {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start >= minIdentifier {
+			fn(s[start:i])
+		}
+		start = -1
+	}
+}
+
+// looksLikeARN reports whether v is an ARN.
+func looksLikeARN(v string) bool { return strings.HasPrefix(v, "arn:") }
