@@ -173,3 +173,25 @@ func (app *App) runBackendCheck(f *backendFlags, args []string) error {
 	}
 	return nil
 }
+
+// isBackendCheck reports whether id is one of the checks of hiyari backend check.
+func isBackendCheck(id string) bool {
+	for _, c := range backendcheck.Checks() {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// ruleScope says which commands report a rule id: plan review, backend check, or both.
+func ruleScope(id string) string {
+	var scopes []string
+	if _, ok := rules.Lookup(id); ok {
+		scopes = append(scopes, "plan review")
+	}
+	if isBackendCheck(id) {
+		scopes = append(scopes, "backend check")
+	}
+	return strings.Join(scopes, ", ")
+}

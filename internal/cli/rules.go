@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hiyari-dev/hiyari/docs"
+	"github.com/hiyari-dev/hiyari/internal/backendcheck"
 	"github.com/hiyari-dev/hiyari/internal/rules"
 )
 
@@ -19,9 +20,16 @@ func newRulesCmd(app *App) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			tw := tabwriter.NewWriter(app.IO.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "RULE\tSEVERITY\tCATCHES")
+			fmt.Fprintln(tw, "RULE\tSEVERITY\tSCOPE\tCATCHES")
+			listed := map[string]bool{}
 			for _, r := range rules.Registry() {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID(), r.Severity(), r.Summary())
+				listed[r.ID()] = true
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID(), r.Severity(), ruleScope(r.ID()), r.Summary())
+			}
+			for _, c := range backendcheck.Checks() {
+				if !listed[c.ID] {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Severity, ruleScope(c.ID), c.Summary)
+				}
 			}
 			return tw.Flush()
 		},
@@ -35,16 +43,19 @@ func newRulesCmd(app *App) *cobra.Command {
 			for _, r := range rules.Registry() {
 				ids = append(ids, r.ID())
 			}
+			for _, c := range backendcheck.Checks() {
+				ids = append(ids, c.ID)
+			}
 			return ids, cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			r, ok := rules.Lookup(args[0])
-			if !ok {
+			id := args[0]
+			if _, ok := rules.Lookup(id); !ok && !isBackendCheck(id) {
 				return fmt.Errorf("rules show %q: no such rule; 'hiyari rules list' shows them", args[0])
 			}
-			page, err := fs.ReadFile(docs.Rules, "rules/"+r.ID()+".md")
+			page, err := fs.ReadFile(docs.Rules, "rules/"+id+".md")
 			if err != nil {
-				return fmt.Errorf("rules show %s: documentation missing from this build: %w", r.ID(), err)
+				return fmt.Errorf("rules show %s: documentation missing from this build: %w", id, err)
 			}
 			_, err = app.IO.Out.Write(page)
 			return err
