@@ -21,7 +21,11 @@ var afterTypes = map[string]bool{
 // NeedsAfter reports whether a rule reads the planned values (after) of resourceType;
 // plan.Retain.After takes it so the loader keeps just those.
 func NeedsAfter(resourceType string) bool {
-	return afterTypes[resourceType]
+	if afterTypes[resourceType] {
+		return true
+	}
+	_, ok := policyAttributes[resourceType]
+	return ok
 }
 
 // planned reports whether a change creates, updates or replaces a managed resource whose

@@ -77,6 +77,8 @@ func TestNeedsAfter(t *testing.T) {
 		"aws_sns_topic_subscription":             true,
 		"aws_ecs_task_definition":                true,
 		"aws_cloudwatch_log_subscription_filter": true,
+		"aws_s3_bucket_policy":                   true,
+		"aws_iam_role":                           true,
 		"aws_instance":                           false,
 		"":                                       false,
 	} {

@@ -44,6 +44,8 @@ func Registry() []Rule {
 		eventbridgeTargetWithoutDLQ{},
 		snsSubscriptionWithoutRedrive{},
 		ecsAwslogsBlockingMode{},
+		logSubscriptionFilterNoRetry{},
+		policyPinsRoleUniqueID{},
 	}
 }
 
