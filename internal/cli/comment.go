@@ -158,7 +158,7 @@ func (app *App) runComment(cmd *cobra.Command, f *commentFlags, hooks commentHoo
 				return err
 			}
 		}
-		fmt.Fprintf(info, "dry run: comment for %s not posted (%d characters%s); labels: %s\n",
+		fmt.Fprintf(app.IO.Err, "dry run: comment for %s not posted (%d characters%s); labels: %s\n",
 			target, fit.Size, shortenedNote(fit), labelList(github.OutcomeLabels(github.OutcomeFromReport(rep, target), names)))
 		return gateResult(res)
 	}

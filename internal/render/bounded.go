@@ -17,7 +17,8 @@ type Bounds struct {
 	Budget int
 	// Measure measures text in the unit of Budget; nil counts Unicode code points,
 	// as GitHub counts a comment. A byte-limited target (the job summary) passes
-	// a byte count.
+	// a byte count. It must be additive: the measure of a concatenation is the
+	// sum of the measures of its parts.
 	Measure func(string) int
 	// LimitName names the limit in the note, e.g. "GitHub's 65,536-character
 	// comment limit"; empty says "the size limit".
@@ -91,9 +92,15 @@ func MarkdownBounded(w io.Writer, rep *report.Report, b Bounds) (Fit, error) {
 		_, err := io.WriteString(w, s)
 		return Fit{Size: n}, err
 	}
+	// A trial rendering stops as soon as it is over the budget: most trials of a
+	// large plan are, and rendering the rest of them would be wasted.
 	fits := func(l layout) (string, int, bool) {
-		s, n := render(l)
-		return s, n, n <= b.Budget
+		lw := &limitWriter{budget: b.Budget, measure: measure}
+		writeMarkdown(lw, rep, l, b)
+		if lw.over {
+			return "", lw.n, false
+		}
+		return lw.sb.String(), lw.n, true
 	}
 	done := func(s string, n int, l layout) (Fit, error) {
 		fit := Fit{Size: n}
@@ -164,13 +171,69 @@ func MarkdownBounded(w io.Writer, rep *report.Report, b Bounds) (Fit, error) {
 			return shrink(func(l *layout, k int) { l.criticals = k }, 0, len(critical))
 		},
 	}
+	// Once a step fits, the budget it leaves goes back to rows dropped earlier,
+	// most valuable first: finding headlines, blast-radius rows, changes, drift.
+	refill := []struct {
+		set func(*layout, int)
+		get func(layout) int
+		n   int
+	}{
+		{func(l *layout, k int) { l.others = k }, func(l layout) int { return l.others }, len(others)},
+		{func(l *layout, k int) { l.blast = k }, func(l layout) int { return l.blast }, len(rep.BlastRadius)},
+		{func(l *layout, k int) { l.changes = k }, func(l layout) int { return l.changes }, len(rep.Changes)},
+		{func(l *layout, k int) { l.drift = k }, func(l layout) int { return l.drift }, len(rep.Drift)},
+	}
 	for _, step := range steps {
-		if s, n, ok := step(); ok {
-			return done(s, n, l)
+		s, n, ok := step()
+		if !ok {
+			continue
 		}
+		for i, r := range refill {
+			// Change and drift rows only come back when every finding is shown.
+			if i >= 2 && (shown(l.others, len(others)) < len(others) || shown(l.criticals, len(critical)) < len(critical)) {
+				break
+			}
+			if cur := shown(r.get(l), r.n); cur < r.n {
+				if s2, n2, ok := shrink(r.set, cur, r.n); ok {
+					s, n = s2, n2
+				}
+			}
+		}
+		return done(s, n, l)
 	}
 	_, n := render(l)
 	return Fit{}, &BudgetError{Budget: b.Budget, Smallest: n}
+}
+
+// limitWriter keeps what is written until it measures more than budget, then
+// only notes that it is over. Measure must be additive over concatenation, as
+// counting runes or bytes is.
+type limitWriter struct {
+	sb      strings.Builder
+	n       int
+	budget  int
+	measure func(string) int
+	over    bool
+}
+
+func (w *limitWriter) Write(p []byte) (int, error) {
+	if w.over {
+		return len(p), nil
+	}
+	w.n += w.measure(string(p))
+	if w.n > w.budget {
+		w.over = true
+		return len(p), nil
+	}
+	w.sb.Write(p)
+	return len(p), nil
+}
+
+// stopped reports whether w is a limitWriter already over its budget, so long
+// loops can end early.
+func stopped(w io.Writer) bool {
+	lw, ok := w.(*limitWriter)
+	return ok && lw.over
 }
 
 func splitCritical(findings []report.Finding) (critical, others []report.Finding) {
@@ -227,12 +290,12 @@ func omissions(rep *report.Report, l layout) []string {
 			out = append(out, fmt.Sprintf("the evidence of %s high and medium findings", thousands(n)))
 		}
 	} else if len(shownOthers) > 0 {
-		out = append(out, fmt.Sprintf("the evidence and fixes of %s non-critical findings (headlines shown)", thousands(len(shownOthers))))
+		out = append(out, fmt.Sprintf("the evidence of %s non-critical findings (their headlines are grouped by rule)", thousands(len(shownOthers))))
 	}
-	partial(l.others, len(others), "non-critical findings")
+	partial(l.others, len(others), "non-critical findings (counted by rule)")
 	shownCritical := critical[:shown(l.criticals, len(critical))]
 	if l.criticalBrief && len(shownCritical) > 0 {
-		out = append(out, fmt.Sprintf("the evidence and fixes of %s critical findings (headlines shown)", thousands(len(shownCritical))))
+		out = append(out, fmt.Sprintf("the evidence of %s critical findings (their headlines are grouped by rule, with the rule's fix)", thousands(len(shownCritical))))
 	} else if n := count(shownCritical, hasDetail); !l.criticalEvidence && n > 0 {
 		out = append(out, fmt.Sprintf("the evidence of %s critical findings", thousands(n)))
 	}

@@ -98,6 +98,7 @@ func writeMarkdown(w io.Writer, rep *report.Report, l layout, b Bounds) {
 	if rep.Context.Env != "" {
 		ctx = append(ctx, "expected environment "+code(rep.Context.Env))
 	}
+	ctx = append(ctx, markdownStateContext(rep)...)
 	fmt.Fprintf(w, "%s\n\n", strings.Join(ctx, " · "))
 	s := rep.Summary
 	fmt.Fprintln(w, "| create | update | delete | replace | read | move | import | forget | drift |")
@@ -120,8 +121,15 @@ func writeMarkdown(w io.Writer, rep *report.Report, l layout, b Bounds) {
 	if len(critical) > 0 {
 		fmt.Fprintf(w, "### Critical findings (%d)\n\n", len(critical))
 		n := shown(l.criticals, len(critical))
-		for _, f := range critical[:n] {
-			markdownFinding(w, f, l.criticalBrief, l.criticalEvidence, l.addresses)
+		if l.criticalBrief {
+			markdownBriefFindings(w, critical[:n], false)
+		} else {
+			for _, f := range critical[:n] {
+				if stopped(w) {
+					return
+				}
+				markdownFinding(w, f, false, l.criticalEvidence, l.addresses)
+			}
 		}
 		if n < len(critical) {
 			fmt.Fprintf(w, "**… and %d more critical findings** that do not fit in a comment: read them in the full report.\n\n", len(critical)-n)
@@ -142,15 +150,22 @@ func writeMarkdown(w io.Writer, rep *report.Report, l layout, b Bounds) {
 		}
 		fmt.Fprintf(w, "### %s (%d)\n\n", title, len(others))
 		n := shown(l.others, len(others))
-		for _, f := range others[:n] {
-			detail := l.evidence
-			if f.Severity == report.Low || f.Severity == report.Info {
-				detail = l.lowEvidence
+		if l.othersBrief {
+			markdownBriefFindings(w, others[:n], true)
+		} else {
+			for _, f := range others[:n] {
+				if stopped(w) {
+					return
+				}
+				detail := l.evidence
+				if f.Severity == report.Low || f.Severity == report.Info {
+					detail = l.lowEvidence
+				}
+				markdownFinding(w, f, false, detail, l.addresses)
 			}
-			markdownFinding(w, f, l.othersBrief, detail, l.addresses)
 		}
 		if n < len(others) {
-			fmt.Fprintf(w, "… and %d more findings (full report).\n\n", len(others)-n)
+			markdownFindingCounts(w, others[n:])
 		}
 	}
 
@@ -161,6 +176,9 @@ func writeMarkdown(w io.Writer, rep *report.Report, l layout, b Bounds) {
 			fmt.Fprintln(w, "| action | address | reason |")
 			fmt.Fprintln(w, "|---|---|---|")
 			for _, c := range rep.Changes[:n] {
+				if stopped(w) {
+					return
+				}
 				addr := cell(code(c.Address))
 				if c.PreviousAddress != "" {
 					addr += " ← " + cell(code(c.PreviousAddress))
@@ -182,6 +200,9 @@ func writeMarkdown(w io.Writer, rep *report.Report, l layout, b Bounds) {
 		if n > 0 {
 			fmt.Fprintf(w, "<details><summary>Drift outside Terraform (%d)</summary>\n\n", len(rep.Drift))
 			for _, c := range rep.Drift[:n] {
+				if stopped(w) {
+					return
+				}
 				fmt.Fprintf(w, "- %s %s\n", c.Action, code(c.Address))
 			}
 			if n < len(rep.Drift) {
@@ -191,6 +212,83 @@ func writeMarkdown(w io.Writer, rep *report.Report, l layout, b Bounds) {
 		}
 	}
 	fmt.Fprintf(w, "<sub>hiyari %s · report schema %s</sub>\n", mdText(rep.Tool.Version), rep.SchemaVersion)
+}
+
+// markdownBriefFindings writes findings as headlines grouped by rule, in order of first
+// appearance: the rule and its documentation once, each finding's message as one item,
+// and the fix once when every finding of the rule shares it (rules word fixes per rule,
+// so they usually do). withSeverity marks each item with its severity, for groups of
+// mixed severity.
+func markdownBriefFindings(w io.Writer, findings []report.Finding, withSeverity bool) {
+	var order []string
+	groups := map[string][]report.Finding{}
+	for _, f := range findings {
+		if _, ok := groups[f.Rule]; !ok {
+			order = append(order, f.Rule)
+		}
+		groups[f.Rule] = append(groups[f.Rule], f)
+	}
+	for _, rule := range order {
+		fs := groups[rule]
+		if stopped(w) {
+			return
+		}
+		fmt.Fprintf(w, "**[`%s`](%s)** (%d)\n\n", rule, fs[0].DocURL, len(fs))
+		for _, f := range fs {
+			sev := ""
+			if withSeverity {
+				sev = sevIcon(f.Severity) + " " + string(f.Severity) + ": "
+			}
+			count := ""
+			if len(f.Addresses) > 1 {
+				count = fmt.Sprintf(" (%d addresses)", len(f.Addresses))
+			}
+			ack := ""
+			if f.Acknowledged {
+				ack = " — _acknowledged: " + mdText(f.AcknowledgeReason) + "_"
+			}
+			fmt.Fprintf(w, "- %s%s%s%s\n", sev, mdText(f.Message), count, ack)
+		}
+		fmt.Fprintln(w)
+		if fix, same := sharedFix(fs); same {
+			fmt.Fprintf(w, "> **Fix:** %s\n\n", mdMarkup(fix))
+		}
+	}
+}
+
+// sharedFix returns the remediation every finding in fs has, if they all have one.
+func sharedFix(fs []report.Finding) (string, bool) {
+	for _, f := range fs[1:] {
+		if f.Remediation != fs[0].Remediation {
+			return "", false
+		}
+	}
+	return fs[0].Remediation, fs[0].Remediation != ""
+}
+
+// markdownFindingCounts summarises findings left out of a bounded comment by rule and
+// severity, so their number and kind stay visible.
+func markdownFindingCounts(w io.Writer, findings []report.Finding) {
+	type key struct {
+		rule string
+		sev  report.Severity
+	}
+	var order []key
+	counts := map[key]int{}
+	for _, f := range findings {
+		k := key{f.Rule, f.Severity}
+		if counts[k] == 0 {
+			order = append(order, k)
+		}
+		counts[k]++
+	}
+	fmt.Fprintf(w, "… and %d more findings, listed in the full report:\n\n", len(findings))
+	fmt.Fprintln(w, "| rule | severity | findings |")
+	fmt.Fprintln(w, "|---|---|---:|")
+	for _, k := range order {
+		fmt.Fprintf(w, "| `%s` | %s %s | %d |\n", k.rule, sevIcon(k.sev), k.sev, counts[k])
+	}
+	fmt.Fprintln(w)
 }
 
 // markdownFinding writes one finding. A finding is never cut: brief drops its detail and

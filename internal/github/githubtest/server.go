@@ -196,6 +196,26 @@ func (s *Server) AddIssueLabel(pr int, name string) {
 	s.attachLabel(s.issue(pr), name)
 }
 
+// RemoveComment deletes comment id, as a person deleting it in the web UI.
+func (s *Server) RemoveComment(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if pr, i := s.findComment(id); i >= 0 {
+		s.issues[pr].comments = slices.Delete(s.issues[pr].comments, i, i+1)
+	}
+}
+
+// RemoveRepoLabel deletes a repository label, which also takes it off every
+// pull request, as deleting it in the web UI does.
+func (s *Server) RemoveRepoLabel(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.labels = slices.DeleteFunc(s.labels, func(l *label) bool { return strings.EqualFold(l.name, name) })
+	for _, is := range s.issues {
+		is.labels = slices.DeleteFunc(is.labels, func(have string) bool { return strings.EqualFold(have, name) })
+	}
+}
+
 // Comments returns the comments on pull request pr, oldest first.
 func (s *Server) Comments(pr int) []Comment {
 	s.mu.Lock()
