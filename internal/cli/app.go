@@ -79,6 +79,7 @@ AWS credentials a process really uses.`,
 		newPlanCmd(app),
 		newBackendCmd(app),
 		newRulesCmd(app),
+		newStateCmd(app),
 		newCredsCmd(app),
 		newVersionCmd(app),
 	)

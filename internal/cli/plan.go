@@ -38,6 +38,7 @@ type reviewFlags struct {
 	terraformBin string
 	configPath   string
 	out          string
+	stateLineage string
 	states       []string
 	blastDepth   int
 }
@@ -52,6 +53,7 @@ func (f *reviewFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.terraformBin, "terraform-bin", "", "terraform or tofu binary used to read saved planfiles (default $HIYARI_TERRAFORM_BIN or terraform)")
 	fl.StringVar(&f.configPath, "config", "", "path to a .hiyari.yaml (default: found in --dir or a parent)")
 	fl.StringVarP(&f.out, "out", "o", "", "also write the full JSON report to this file")
+	fl.StringVar(&f.stateLineage, "state-lineage", "", "lineage of the state the plan was made against, for plan JSON (a planfile records its own)")
 	fl.StringArrayVar(&f.states, "state", nil, "an extra Terraform state (`terraform state pull` output) whose resources may depend on what the plan deletes (repeatable)")
 	fl.IntVar(&f.blastDepth, "blast-depth", blast.DefaultDepth, "levels of dependents the blast radius follows (1: direct dependents only; 0: no blast radius)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(render.Formats(), cobra.ShellCompDirectiveNoFileComp))
@@ -93,6 +95,13 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 	if env == "" {
 		env, envSource = cfg.Env, "config "+cfg.Path
 	}
+	sid, err := app.reviewStateIdentity(f, path, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if env == "" {
+		env, envSource = sid.env, sid.envSource
+	}
 	if env == "" {
 		envSource = ""
 	}
@@ -119,6 +128,7 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 	}
 	rep := review.Review(p, review.Options{
 		Config: cfg, Env: env, EnvSource: envSource, Accounts: accounts, FailOn: failOn, ToolVersion: currentVersion(),
+		Backend: sid.backend, State: sid.state, Pin: sid.pin, EnvCandidates: sid.candidates,
 		States: states, BlastDepth: blastDepth,
 	})
 	return &reviewed{report: rep, failOn: failOn, config: cfg}, nil

@@ -53,6 +53,7 @@ func Text(w io.Writer, rep *report.Report, opts Options) error {
 	if rep.Context.Env != "" {
 		fmt.Fprintf(bw, "expected: environment %s (%s)\n", printable(rep.Context.Env), rep.Context.EnvSource)
 	}
+	writeTextStateContext(bw, rep)
 	fmt.Fprintf(bw, "changes:  %s", strings.Join(summaryParts(rep.Summary), ", "))
 	if rep.Summary.Drift > 0 {
 		fmt.Fprintf(bw, "; %d drifted outside Terraform", rep.Summary.Drift)

@@ -47,10 +47,70 @@ type Input struct {
 type Context struct {
 	// Env is the expected environment, empty when unknown.
 	Env string `json:"env,omitempty"`
-	// EnvSource says where Env came from: "flag", "config", or "".
+	// EnvSource says where Env came from: "flag", "config", "directory", "workspace",
+	// "backend-key", or "".
 	EnvSource string `json:"env_source,omitempty"`
 	// Accounts are the AWS account ids the plan may touch.
 	Accounts []string `json:"accounts,omitempty"`
+	// EnvCandidates are the places an environment was inferred from when none was
+	// configured (EnvSource "directory", "workspace" or "backend-key"); when they
+	// disagree, the first is expected and the others are evidence of a wrong state.
+	EnvCandidates []EnvCandidate `json:"env_candidates,omitempty"`
+	// Backend is the backend the plan was made with, when known. Only identity fields:
+	// never credentials or endpoints.
+	Backend *Backend `json:"backend,omitempty"`
+	// State identifies the plan's prior state, when known.
+	State *StateIdentity `json:"state,omitempty"`
+	// Pin is the state pin the plan was checked against, when the directory has one.
+	Pin *Pin `json:"pin,omitempty"`
+}
+
+// EnvCandidate is one place an expected environment was read from.
+type EnvCandidate struct {
+	// Source is "directory", "workspace" or "backend-key".
+	Source string `json:"source"`
+	// Env is the environment it names.
+	Env string `json:"env"`
+	// From is the text it was read from (a directory, a workspace name, a key).
+	From string `json:"from"`
+}
+
+// Backend is a backend's identity: which state object a plan reads and writes.
+type Backend struct {
+	Type string `json:"type"`
+	// Bucket is the bucket (s3, gcs), storage account/container (azurerm) or
+	// organization (remote, cloud).
+	Bucket string `json:"bucket,omitempty"`
+	// Key is the state's key, prefix, path or workspace name.
+	Key                string `json:"key,omitempty"`
+	Region             string `json:"region,omitempty"`
+	WorkspaceKeyPrefix string `json:"workspace_key_prefix,omitempty"`
+	Workspace          string `json:"workspace,omitempty"`
+	// StateKey is where the selected workspace's state lives (differs from Key for an
+	// s3 workspace other than default).
+	StateKey string `json:"state_key,omitempty"`
+	// Source is "planfile" or ".terraform/terraform.tfstate".
+	Source string `json:"source"`
+}
+
+// StateIdentity identifies a Terraform state.
+type StateIdentity struct {
+	// Lineage is the state's lineage, kept for its whole life.
+	Lineage string `json:"lineage,omitempty"`
+	// Serial is the state's serial number, 0 when unknown.
+	Serial uint64 `json:"serial,omitempty"`
+	// Source is "planfile" or "flag".
+	Source string `json:"source"`
+}
+
+// Pin names the state pin a plan was checked against.
+type Pin struct {
+	// File is the pins file, relative to the repository root.
+	File string `json:"file"`
+	// Dir is the pinned directory, relative to the repository root.
+	Dir string `json:"dir"`
+	// Pinned is false when the file has no pin for Dir.
+	Pinned bool `json:"pinned"`
 }
 
 // Summary counts changes by what they do.

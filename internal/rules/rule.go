@@ -5,7 +5,9 @@ package rules
 import (
 	"github.com/hiyari-dev/hiyari/internal/config"
 	"github.com/hiyari-dev/hiyari/internal/plan"
+	"github.com/hiyari-dev/hiyari/internal/planfile"
 	"github.com/hiyari-dev/hiyari/internal/report"
+	"github.com/hiyari-dev/hiyari/internal/statepin"
 )
 
 // Rule checks a plan for one kind of risk.
@@ -29,11 +31,20 @@ type Input struct {
 	Env string
 	// Accounts are the expected AWS account ids, empty when unknown.
 	Accounts []string
+	// Backend is the backend the plan was made with (from the planfile or the working
+	// directory's .terraform), nil when unknown.
+	Backend *planfile.Backend
+	// State is the identity (lineage, serial) of the plan's prior state, nil when unknown.
+	State *planfile.State
+	// Pin is the reviewed directory's entry in the state pins file, nil without one.
+	Pin *statepin.Located
 }
 
 // Registry returns every rule, in the order they run.
 func Registry() []Rule {
 	return []Rule{
+		backendChanged{},
+		stateLineageChanged{},
 		environmentMismatch{},
 		accountMismatch{},
 		massDeletion{},
