@@ -21,7 +21,8 @@ const (
 // maxTextAddresses bounds the addresses listed under one aggregated finding in text.
 const maxTextAddresses = 20
 
-// Text writes the report for a terminal: verdict first, then findings, then changes.
+// Text writes the report for a terminal: verdict first, then findings, the blast
+// radius and runbook, then changes.
 func Text(w io.Writer, rep *report.Report, opts Options) error {
 	bw := bufio.NewWriter(w)
 	paint := func(code, s string) string {
@@ -88,6 +89,7 @@ func Text(w io.Writer, rep *report.Report, opts Options) error {
 		fmt.Fprintf(bw, "           fix: %s\n", printable(f.Remediation))
 		fmt.Fprintf(bw, "           %s\n", paint(ansiDim, f.DocURL))
 	}
+	textBlast(bw, rep, paint)
 	if len(rep.Changes) > 0 {
 		fmt.Fprintf(bw, "\nChanges (%d):\n", len(rep.Changes))
 		for _, c := range rep.Changes {

@@ -1,0 +1,248 @@
+package blast
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/hiyari-dev/hiyari/internal/knowledge"
+	"github.com/hiyari-dev/hiyari/internal/plan"
+	"github.com/hiyari-dev/hiyari/internal/report"
+	"github.com/hiyari-dev/hiyari/internal/state"
+)
+
+// rc is one resource change of a hand-made plan.
+type rc struct {
+	addr    string
+	actions []string
+	before  map[string]any
+	after   map[string]any
+	// sensitive marks top-level attributes of before as sensitive.
+	sensitive []string
+}
+
+const (
+	roleARN  = "arn:aws:iam::123456789012:role/app"
+	roleID   = "AROAEXAMPLEROLE000001"
+	queueARN = "arn:aws:sqs:us-east-1:123456789012:jobs"
+)
+
+func role(actions ...string) rc {
+	return rc{addr: "aws_iam_role.app", actions: actions, before: map[string]any{"arn": roleARN, "name": "app", "id": "app", "unique_id": roleID}}
+}
+
+// planJSON renders changes (and configuration references, address → attribute →
+// references) as `terraform show -json` would.
+func planJSON(t *testing.T, changes []rc, config map[string]map[string][]string) string {
+	t.Helper()
+	var rcs []any
+	for _, c := range changes {
+		typ := c.addr
+		if i := strings.LastIndex(typ, "."); i >= 0 {
+			typ = typ[:i]
+		}
+		if i := strings.LastIndex(typ, "."); i >= 0 {
+			typ = typ[i+1:]
+		}
+		sens := map[string]any{}
+		for _, s := range c.sensitive {
+			sens[s] = true
+		}
+		rcs = append(rcs, map[string]any{
+			"address": c.addr, "mode": "managed", "type": typ, "name": "x",
+			"change": map[string]any{"actions": c.actions, "before": c.before, "after": c.after, "before_sensitive": sens},
+		})
+	}
+	doc := map[string]any{"format_version": "1.2", "resource_changes": rcs}
+	if config != nil {
+		var resources []any
+		for addr, attrs := range config {
+			exprs := map[string]any{}
+			for attr, refs := range attrs {
+				exprs[attr] = map[string]any{"references": refs}
+			}
+			parts := strings.Split(addr, ".")
+			resources = append(resources, map[string]any{"address": addr, "mode": "managed", "type": parts[0], "name": parts[1], "expressions": exprs})
+		}
+		doc["configuration"] = map[string]any{"root_module": map[string]any{"resources": resources}}
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func analyze(t *testing.T, doc string, states ...*state.State) *Result {
+	t.Helper()
+	kb := loadKB(t)
+	keep := Retain(kb)
+	p, err := plan.DecodeRetaining(strings.NewReader(doc), "test", plan.Retain{After: keep, Unchanged: keep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Analyze(p, states, kb, Options{})
+}
+
+// brief is what each case checks of an impact.
+type brief struct {
+	Cause, Dependent, Via, FoundBy, Class, Identifier, Hazard string
+}
+
+func briefs(impacts []report.Impact) []brief {
+	var out []brief
+	for _, im := range impacts {
+		out = append(out, brief{im.Cause, im.Dependent, im.Via, im.FoundBy, im.DataLoss, im.Identifier, im.Hazard})
+	}
+	return out
+}
+
+func TestAnalyze(t *testing.T) {
+	tests := []struct {
+		name    string
+		changes []rc
+		config  map[string]map[string][]string
+		want    []brief
+	}{
+		{
+			name: "lambda refers to a deleted role by ARN",
+			changes: []rc{role("delete"),
+				{addr: "aws_lambda_function.f", actions: []string{"no-op"}, before: map[string]any{"arn": "arn:aws:lambda:us-east-1:123456789012:function:f", "role": roleARN}}},
+			want: []brief{{"aws_iam_role.app", "aws_lambda_function.f", "role", "identifier", "retried", roleARN, ""}},
+		},
+		{
+			name: "found through configuration when the value is not known yet",
+			changes: []rc{role("delete"),
+				{addr: "aws_lambda_function.f", actions: []string{"update"}, before: map[string]any{"role": "arn:aws:iam::123456789012:role/other"}, after: map[string]any{}}},
+			config: map[string]map[string][]string{"aws_lambda_function.f": {"role": {"aws_iam_role.app.arn", "aws_iam_role.app"}}},
+			want:   []brief{{"aws_iam_role.app", "aws_lambda_function.f", "role", "configuration", "retried", "", ""}},
+		},
+		{
+			name: "a resource the plan deletes is a cause, not a dependent",
+			changes: []rc{role("delete"),
+				{addr: "aws_lambda_function.f", actions: []string{"delete"}, before: map[string]any{"role": roleARN}}},
+		},
+		{
+			name: "names must match whole",
+			changes: []rc{role("delete"),
+				{addr: "aws_iam_role_policy_attachment.a", actions: []string{"no-op"}, before: map[string]any{"id": "app-1", "role": "app", "policy_arn": "arn:aws:iam::aws:policy/P"}},
+				{addr: "aws_iam_role_policy_attachment.b", actions: []string{"no-op"}, before: map[string]any{"id": "app-2", "role": "app-other", "policy_arn": "arn:aws:iam::aws:policy/P"}}},
+			want: []brief{{"aws_iam_role.app", "aws_iam_role_policy_attachment.a", "role", "identifier", "availability", "app", ""}},
+		},
+		{
+			name: "unknown type holding the ARN gets a generic impact",
+			changes: []rc{role("delete"),
+				{addr: "aws_widget_thing.w", actions: []string{"update"}, before: map[string]any{"id": "w", "settings": []any{map[string]any{"runner": roleARN}}}}},
+			want: []brief{{"aws_iam_role.app", "aws_widget_thing.w", "settings[*].runner", "identifier", "availability", roleARN, ""}},
+		},
+		{
+			name: "unique id inside a JSON policy of an unknown type is a replace hazard",
+			changes: []rc{role("delete", "create"),
+				{addr: "aws_widget_policy.p", actions: []string{"update"}, before: map[string]any{"id": "p", "document": `{"Statement":[{"Effect":"Allow","Condition":{"StringLike":{"aws:userid":"` + roleID + `:*"}}}]}`}}},
+			want: []brief{{"aws_iam_role.app", "aws_widget_policy.p", "document", "identifier", "availability", roleID, "new-unique-id"}},
+		},
+		{
+			name: "an ARN contained in a longer one (bucket objects)",
+			changes: []rc{
+				{addr: "aws_s3_bucket.b", actions: []string{"delete"}, before: map[string]any{"arn": "arn:aws:s3:::data", "bucket": "data", "id": "data"}},
+				{addr: "aws_widget_reader.r", actions: []string{"update"}, before: map[string]any{"id": "r", "paths": []any{"arn:aws:s3:::data/*", "arn:aws:s3:::database/*"}}}},
+			want: []brief{{"aws_s3_bucket.b", "aws_widget_reader.r", "paths[*]", "identifier", "availability", "arn:aws:s3:::data", ""}},
+		},
+		{
+			name:    "a replaced role is not its own dependent",
+			changes: []rc{role("create", "delete")},
+		},
+		{
+			name: "a sensitive identifier is never reported",
+			changes: []rc{
+				{addr: "aws_sqs_queue.q", actions: []string{"delete"}, before: map[string]any{"arn": queueARN, "name": "jobs", "id": "https://sqs/jobs"}, sensitive: []string{"arn"}},
+				{addr: "aws_widget_consumer.c", actions: []string{"update"}, before: map[string]any{"id": "c", "queue": queueARN}}},
+			want: []brief{{"aws_sqs_queue.q", "aws_widget_consumer.c", "queue", "identifier", "availability", "", ""}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := analyze(t, planJSON(t, tt.changes, tt.config))
+			if diff := cmp.Diff(tt.want, briefs(res.Impacts)); diff != "" {
+				t.Errorf("impacts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// A dependent in an extra state is found; the deleted object itself, present in the
+// state it came from, is not its own dependent.
+func TestExtraStates(t *testing.T) {
+	doc := planJSON(t, []rc{role("delete")}, nil)
+	st := &state.State{Source: "other.tfstate", Resources: []state.Resource{
+		{Address: "aws_iam_role.app", Type: "aws_iam_role", Mode: "managed", Attributes: plan.Value(`{"arn":"` + roleARN + `","name":"app","unique_id":"` + roleID + `"}`)},
+		{Address: "aws_sqs_queue_policy.p", Type: "aws_sqs_queue_policy", Mode: "managed", Attributes: plan.Value(`{"id":"q","policy":"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"` + roleARN + `\"},\"Action\":\"sqs:SendMessage\"}]}"}`)},
+	}}
+	res := analyze(t, doc, st)
+	got := briefs(res.Impacts)
+	if len(got) != 1 || got[0].Dependent != "aws_sqs_queue_policy.p" || got[0].Via != "policy" || res.Impacts[0].Source != "other.tfstate" {
+		t.Errorf("impacts = %+v, want the queue policy in other.tfstate", res.Impacts)
+	}
+	if res.Summary.States[0] != "other.tfstate" {
+		t.Errorf("summary states = %v", res.Summary.States)
+	}
+}
+
+func TestIndexLookup(t *testing.T) {
+	x := newIndex()
+	x.add("arn:aws:logs:us-east-1:1:log-group:/ecs/api", hit{cause: 0, kind: knowledge.KindARN})
+	x.add(roleID, hit{cause: 1, kind: knowledge.KindUniqueID})
+	x.add("api", hit{cause: 2, kind: knowledge.KindName})
+	x.add("a", hit{cause: 3, kind: knowledge.KindName}) // too short to index
+	tests := []struct {
+		value string
+		want  []int
+	}{
+		{"arn:aws:logs:us-east-1:1:log-group:/ecs/api:*", []int{0}},
+		{"arn:aws:logs:us-east-1:1:log-group:/ecs/api", []int{0}},
+		{"arn:aws:logs:us-east-1:1:log-group:/ecs/api-v2", nil},
+		{roleID + ":*", []int{1}},
+		{"api", []int{2}},
+		{"api/v1", nil}, // names are matched whole
+		{"a", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			var got []int
+			x.lookup(tt.value, func(_ string, h hit) { got = append(got, h.cause) })
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("lookup (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if !x.mayHit([]byte(`{"policy":"{\"Condition\":{\"StringLike\":{\"aws:userid\":\"` + roleID + `:*\"}}}"}`)) {
+		t.Error("mayHit misses a unique id inside an escaped JSON policy")
+	}
+	if x.mayHit([]byte(`{"name":"apis","arn":"arn:aws:logs:us-east-1:1:log-group:/ecs/apiary"}`)) {
+		t.Error("mayHit matches values that only share a prefix")
+	}
+}
+
+func TestResourceOf(t *testing.T) {
+	for ref, want := range map[string]string{
+		"aws_iam_role.app.arn":      "aws_iam_role.app",
+		"aws_iam_role.app":          "aws_iam_role.app",
+		`aws_iam_role.app["a"].arn`: "aws_iam_role.app",
+		"data.aws_iam_role.r.arn":   "data.aws_iam_role.r",
+		"var.role_arn":              "",
+		"module.roles.role_arn":     "",
+		"local.arns":                "",
+		"each.value":                "",
+		"aws_iam_role":              "",
+		"count.index":               "",
+	} {
+		if got := resourceOf(ref); got != want {
+			t.Errorf("resourceOf(%q) = %q, want %q", ref, got, want)
+		}
+	}
+	if got := modulePath(`module.a.module.b.aws_x.y`); got != "module.a.module.b" {
+		t.Errorf("modulePath = %q", got)
+	}
+}
