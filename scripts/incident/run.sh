@@ -7,7 +7,8 @@
 #   2. builds a git repository from scripts/incident/repo (envs/dev, envs/staging,
 #      modules/app), commits it on main, and applies both environments through
 #      Terraform's S3 backend (S3-native locking) and the test AWS provider;
-#   3. checks that the S3 lock file really locks;
+#   3. checks that the S3 lock file really locks; pins both states with
+#      `hiyari state pin` (.hiyari/state-pins.yaml) and commits the pins on main;
 #   4. on branch fix/staging-partner-cidr, applies scripts/incident/branch: one
 #      security-group rule edited in staging, and staging's backend "tidied" by
 #      copying dev's, which points it at dev's state key;
@@ -20,7 +21,9 @@
 # `git clone -b fix/staging-partner-cidr repo.bundle DIR`), and manifest.txt.
 #
 # Usage: scripts/incident/run.sh OUTDIR
-# Env:   KEEP_WORKDIR=1 keeps the scratch directory and writes OUTDIR/workdir.env, the
+# Env:   HIYARI_BIN is the hiyari binary used to pin the states (default: built from
+#        this repository with go build into the scratch directory).
+#        KEEP_WORKDIR=1 keeps the scratch directory and writes OUTDIR/workdir.env, the
 #        variables to run terraform (and hiyari) there afterwards: INCIDENT_REPO (the
 #        git repository, on the branch, with local main), INCIDENT_PLAN_DIR (the
 #        initialized envs/staging holding tfplan), TF_CLI_CONFIG_FILE and
@@ -179,6 +182,22 @@ for env in dev staging; do
 done
 log "applied dev and staging"
 
+# --- Pin which state each directory owns, committed on main before any branch.
+hiyari=${HIYARI_BIN:-}
+if [ -z "$hiyari" ]; then
+	hiyari=$work/hiyari
+	(cd "$repo_root" && go build -o "$hiyari" ./cmd/hiyari) >>"$work/terraform.log" 2>&1 ||
+		die "go build ./cmd/hiyari failed; last lines:
+$(tail -n 30 "$work/terraform.log")"
+fi
+(cd "$scenario" && "$hiyari" state pin --dir envs/dev --dir envs/staging) >>"$work/terraform.log" 2>&1 ||
+	die "hiyari state pin failed; last lines:
+$(tail -n 30 "$work/terraform.log")"
+git -C "$scenario" add .hiyari/state-pins.yaml
+GIT_AUTHOR_DATE="2025-06-02T10:30:00+09:00" GIT_COMMITTER_DATE="2025-06-02T10:30:00+09:00" \
+	git -C "$scenario" commit -q -m "Pin the dev and staging states (hiyari state pin)"
+log "pinned dev and staging states"
+
 # --- S3-native locking: a held lock must stop terraform.
 echo '{"ID":"00000000-0000-0000-0000-000000000000","Operation":"OperationTypeApply","Who":"someone@elsewhere"}' |
 	s3 PUT acme-tfstate-nonprod/envs/staging/terraform.tfstate.tflock -H "If-None-Match: *" --data-binary @- >/dev/null
@@ -250,6 +269,7 @@ elapsed=$(($(date +%s) - started))
 	echo "intended plan      plan-intended.json: the same branch with key envs/staging/terraform.tfstate"
 	echo "apply of tfplan    exit $apply_status (apply.txt, aws-objects-after-apply.txt)"
 	echo "locking            S3 lock file (use_lockfile) verified: a held lock stops terraform plan"
+	echo "state pins         .hiyari/state-pins.yaml on main (hiyari state pin --dir envs/dev --dir envs/staging)"
 	echo "seconds            $elapsed"
 } >"$outdir/manifest.txt"
 rm -f "$outdir/workdir.env"
