@@ -4,6 +4,6 @@
 provider "registry.terraform.io/hashicorp/aws" {
   version = "0.1.0"
   hashes = [
-    "h1:EbuJEOO0RhdWUrmhhhcGTCtE1l1apbmNg0bW/ypIEPE=",
+    "h1:HIcjqjTBg1mQxy/tg4QOOGfo8OJx19/bTJSdH5XiQow=",
   ]
 }
