@@ -14,6 +14,7 @@ import (
 	"github.com/hiyari-dev/hiyari/internal/config"
 	"github.com/hiyari-dev/hiyari/internal/report"
 	"github.com/hiyari-dev/hiyari/internal/rules"
+	"github.com/hiyari-dev/hiyari/internal/scope"
 	"github.com/hiyari-dev/hiyari/internal/tfconfig"
 )
 
@@ -194,4 +195,21 @@ func ruleScope(id string) string {
 		scopes = append(scopes, "backend check")
 	}
 	return strings.Join(scopes, ", ")
+}
+
+// loadScope reads --dir's configuration (for finding locations) and, with --base, the
+// pull request's diff (for out_of_scope_change). Without --base a configuration hiyari
+// cannot read only costs the locations, so it is a note, not an error.
+func (app *App) loadScope(f *reviewFlags) (*scope.Result, error) {
+	sc, err := scope.Load(app.Ctx, f.dir, f.base, app.Env.Pairs())
+	if err == nil {
+		return sc, nil
+	}
+	if f.base != "" {
+		return nil, err
+	}
+	if !errors.Is(err, scope.ErrNoConfig) {
+		fmt.Fprintf(app.IO.Err, "hiyari: note: findings carry no file locations: %v\n", err)
+	}
+	return nil, nil
 }

@@ -41,6 +41,7 @@ type reviewFlags struct {
 	stateLineage string
 	states       []string
 	blastDepth   int
+	base         string
 }
 
 func (f *reviewFlags) register(cmd *cobra.Command) {
@@ -50,6 +51,7 @@ func (f *reviewFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.env, "env", "", "the environment this directory targets, e.g. staging (default: env in .hiyari.yaml)")
 	fl.StringSliceVar(&f.accounts, "account", nil, "an AWS account id the plan may touch (repeatable; default: accounts in .hiyari.yaml)")
 	fl.StringVar(&f.dir, "dir", ".", "the Terraform working directory (where .hiyari.yaml is looked up and planfiles are read)")
+	fl.StringVar(&f.base, "base", "", "git revision the pull request is based on (e.g. origin/main): enables out_of_scope_change, which flags changes whose configuration the diff did not touch")
 	fl.StringVar(&f.terraformBin, "terraform-bin", "", "terraform or tofu binary used to read saved planfiles (default $HIYARI_TERRAFORM_BIN or terraform)")
 	fl.StringVar(&f.configPath, "config", "", "path to a .hiyari.yaml (default: found in --dir or a parent)")
 	fl.StringVarP(&f.out, "out", "o", "", "also write the full JSON report to this file")
@@ -126,10 +128,14 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 	if err != nil {
 		return nil, err
 	}
+	sc, err := app.loadScope(f)
+	if err != nil {
+		return nil, err
+	}
 	rep := review.Review(p, review.Options{
 		Config: cfg, Env: env, EnvSource: envSource, Accounts: accounts, FailOn: failOn, ToolVersion: currentVersion(),
 		Backend: sid.backend, State: sid.state, Pin: sid.pin, EnvCandidates: sid.candidates,
-		States: states, BlastDepth: blastDepth,
+		States: states, BlastDepth: blastDepth, Scope: sc,
 	})
 	return &reviewed{report: rep, failOn: failOn, config: cfg}, nil
 }

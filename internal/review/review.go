@@ -11,6 +11,7 @@ import (
 	"github.com/hiyari-dev/hiyari/internal/planfile"
 	"github.com/hiyari-dev/hiyari/internal/report"
 	"github.com/hiyari-dev/hiyari/internal/rules"
+	"github.com/hiyari-dev/hiyari/internal/scope"
 	"github.com/hiyari-dev/hiyari/internal/state"
 	"github.com/hiyari-dev/hiyari/internal/statepin"
 )
@@ -36,6 +37,9 @@ type Options struct {
 	// BlastDepth is how many levels of dependents the blast radius follows: 0 means
 	// the default (blast.DefaultDepth), a negative number turns the blast radius off.
 	BlastDepth int
+	// Scope is the configuration and, with --base, the pull request's diff; nil when
+	// unknown. Findings whose address maps to a block get a Location from it.
+	Scope *scope.Result
 }
 
 // Review runs every enabled rule over p and returns the report.
@@ -58,6 +62,7 @@ func Review(p *plan.Plan, opts Options) *report.Report {
 	rep.Summary = summarize(p, rep)
 	in := &rules.Input{Plan: p, Config: opts.Config, Env: opts.Env, Accounts: opts.Accounts}
 	in.Backend, in.State, in.Pin = opts.Backend, opts.State, opts.Pin
+	in.Scope = opts.Scope
 	stateContext(rep, opts)
 	for _, r := range rules.Registry() {
 		if !opts.Config.RuleEnabled(r.ID()) {
@@ -73,6 +78,7 @@ func Review(p *plan.Plan, opts Options) *report.Report {
 	sort.SliceStable(rep.Findings, func(i, j int) bool {
 		return rep.Findings[i].Severity.Rank() > rep.Findings[j].Severity.Rank()
 	})
+	opts.Scope.Locate(rep.Findings)
 	blastRadius(p, opts, rep)
 	rep.Verdict = verdict(rep, opts.FailOn)
 	rep.Labels = labels(rep)

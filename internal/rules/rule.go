@@ -7,6 +7,7 @@ import (
 	"github.com/hiyari-dev/hiyari/internal/plan"
 	"github.com/hiyari-dev/hiyari/internal/planfile"
 	"github.com/hiyari-dev/hiyari/internal/report"
+	"github.com/hiyari-dev/hiyari/internal/scope"
 	"github.com/hiyari-dev/hiyari/internal/statepin"
 )
 
@@ -38,6 +39,9 @@ type Input struct {
 	State *planfile.State
 	// Pin is the reviewed directory's entry in the state pins file, nil without one.
 	Pin *statepin.Located
+	// Scope maps addresses to configuration blocks and, with --base, knows the pull
+	// request's diff (out_of_scope_change); nil when the configuration was not read.
+	Scope *scope.Result
 }
 
 // Registry returns every rule, in the order they run.
@@ -49,6 +53,7 @@ func Registry() []Rule {
 		accountMismatch{},
 		massDeletion{},
 		undeclaredResourceDeleted{},
+		outOfScopeChange{},
 		identityResourceDeleted{},
 		identityResourceReplaced{},
 		dataResourceDeleted{},
