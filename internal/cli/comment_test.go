@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand"
 	"net/http"
@@ -19,6 +20,8 @@ import (
 
 	"github.com/hiyari-dev/hiyari/internal/github"
 	"github.com/hiyari-dev/hiyari/internal/github/githubtest"
+	"github.com/hiyari-dev/hiyari/internal/plangen"
+	"github.com/hiyari-dev/hiyari/internal/report"
 )
 
 const (
@@ -520,4 +523,81 @@ func TestDefaultTarget(t *testing.T) {
 	if got := defaultTarget(Env{"GITHUB_WORKSPACE": ws, "TF_WORKSPACE": "green"}, dir); got != "envs/staging (workspace: green)" {
 		t.Errorf("TF_WORKSPACE: %q", got)
 	}
+}
+
+// mdEscaped is a finding message as the Markdown renderer escapes prose.
+func mdEscaped(s string) string {
+	return strings.NewReplacer("\\", "\\\\", "<", "&lt;", ">", "&gt;", "|", "\\|", "@", "@\u200b", "\n", " ", "\r", " ", "`", "\\`").Replace(s)
+}
+
+// TestPlanCommentLargePlan posts the review of a 20,000-change plan (the
+// wrong-state incident at scale, from plangen) and checks the comment is within
+// GitHub's limit and carries every critical finding.
+func TestPlanCommentLargePlan(t *testing.T) {
+	srv := githubtest.NewServer(t)
+	ce := newCommentEnv(t, srv)
+	planPath := filepath.Join(ce.dir, "plan-20k.json")
+	f, err := os.Create(planPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plangen.Write(f, plangen.Options{Resources: 20000, Scenario: plangen.ScenarioWrongState, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(ce.dir, "report.json")
+	start := time.Now()
+	r := ce.run("--target", testTarget, "--env", "staging", "--out", out, planPath)
+	if r.code != ExitGate {
+		t.Fatalf("exit %d, want %d; stderr: %s", r.code, ExitGate, r.stderr)
+	}
+	t.Logf("plan comment on 20,000 changes: %s", time.Since(start).Round(time.Millisecond))
+	cs := hiyariComments(srv, testTarget)
+	if len(cs) != 1 {
+		t.Fatalf("%d hiyari comments, want 1", len(cs))
+	}
+	body := cs[0].Body
+	if n := github.CountGitHubChars(body); n > github.CommentLimit {
+		t.Fatalf("comment is %d characters, over %d", n, github.CommentLimit)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep report.Report
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Changes) < 15000 {
+		t.Fatalf("the report has %d changes; the generated plan should have about 20,000", len(rep.Changes))
+	}
+	critical := 0
+	for _, f := range rep.Findings {
+		if f.Severity != report.Critical {
+			continue
+		}
+		critical++
+		if !strings.Contains(body, mdEscaped(f.Message)) {
+			t.Errorf("critical finding missing from the comment: %s", f.Message)
+		}
+	}
+	if critical < 100 {
+		t.Errorf("only %d critical findings; the test needs a plan with many", critical)
+	}
+	for _, want := range []string{"Shortened to fit GitHub's 65,536-character comment limit", "changes", "https://github.com/acme/infra/actions/runs/9001", "`" + out + "`"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("comment lacks %q", want)
+		}
+	}
+	summary, err := os.ReadFile(ce.summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(summary) > github.StepSummaryLimit {
+		t.Errorf("job summary is %d bytes, over GitHub's %d", len(summary), github.StepSummaryLimit)
+	}
+	t.Logf("comment %d characters with %d critical findings; job summary %d bytes; report: %d changes, %d findings",
+		github.CountGitHubChars(body), critical, len(summary), len(rep.Changes), len(rep.Findings))
 }

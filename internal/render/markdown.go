@@ -369,8 +369,28 @@ func mdText(s string) string { return strings.ReplaceAll(mdMarkup(s), "`", "\\`"
 // mdMarkup escapes like mdText but keeps backticks, for remediation: rules write it with
 // code spans for commands.
 func mdMarkup(s string) string {
-	r := strings.NewReplacer(
-		"\\", "\\\\", "<", "&lt;", ">", "&gt;", "|", "\\|", "@", "@\u200b", "\n", " ", "\r", " ",
-	)
-	return r.Replace(s)
+	if !strings.ContainsAny(s, "\\<>|@\n\r") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for _, r := range s {
+		switch r {
+		case '\\':
+			b.WriteString("\\\\")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '|':
+			b.WriteString("\\|")
+		case '@':
+			b.WriteString("@\u200b")
+		case '\n', '\r':
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -25,6 +25,7 @@ var renderers = map[string]Renderer{
 	"json":     JSON,
 	"text":     Text,
 	"markdown": Markdown,
+	"github":   GitHub,
 }
 
 // Formats lists the format names, sorted, for help text.

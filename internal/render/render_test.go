@@ -333,11 +333,11 @@ func TestJSONRoundTrip(t *testing.T) {
 }
 
 func TestLookup(t *testing.T) {
-	if diff := cmp.Diff([]string{"json", "markdown", "text"}, Formats()); diff != "" {
+	if diff := cmp.Diff([]string{"github", "json", "markdown", "text"}, Formats()); diff != "" {
 		t.Errorf("formats (-want +got):\n%s", diff)
 	}
 	_, err := Lookup("sarif")
-	if err == nil || !strings.Contains(err.Error(), `--format "sarif"`) || !strings.Contains(err.Error(), "json, markdown, text") {
+	if err == nil || !strings.Contains(err.Error(), `--format "sarif"`) || !strings.Contains(err.Error(), "github, json, markdown, text") {
 		t.Errorf("Lookup(sarif) = %v", err)
 	}
 }
