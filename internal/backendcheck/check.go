@@ -83,7 +83,7 @@ type Result struct {
 
 // Run discovers root modules in cur and base (nil: no comparison) and runs the checks.
 func Run(cur, base tfconfig.Tree, opts Options) (*Result, error) {
-	curRoots, err := load(cur, opts)
+	curRoots, curAll, err := loadAll(cur, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -95,17 +95,62 @@ func Run(cur, base tfconfig.Tree, opts Options) (*Result, error) {
 		}
 	}
 	if base != nil {
-		baseRoots, err := load(base, opts)
+		baseRoots, baseAll, err := loadAll(base, opts)
 		if err != nil {
 			return nil, fmt.Errorf("read base revision %s: %w", base.Name(), err)
 		}
-		res.Findings = append(res.Findings, changed(curRoots, baseRoots, base.Name())...)
+		res.Findings = append(res.Findings, changed(curRoots, baseRoots, baseAll, base.Name())...)
 	}
-	res.Findings = append(res.Findings, shared(curRoots)...)
+	// Keys are shared across the whole repository, so every root module takes part;
+	// only findings that involve a selected directory are kept.
+	selected := map[string]bool{}
+	for _, r := range curRoots {
+		selected[r.Dir] = true
+	}
+	for _, f := range shared(curAll) {
+		for _, a := range f.Addresses {
+			if selected[a] {
+				res.Findings = append(res.Findings, f)
+				break
+			}
+		}
+	}
 	conv, notes := convention(curRoots, opts.Config)
 	res.Findings = append(res.Findings, conv...)
 	res.Notes = append(res.Notes, notes...)
 	return res, nil
+}
+
+// loadAll returns the root modules under opts.Dirs and those of the whole tree (the
+// same when the whole tree is asked for, or when another directory does not parse).
+func loadAll(t tfconfig.Tree, opts Options) (selected, all []*Root, err error) {
+	selected, err = load(t, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	whole := len(opts.Dirs) == 0
+	for _, d := range opts.Dirs {
+		whole = whole || path.Clean(d) == "."
+	}
+	if whole {
+		return selected, selected, nil
+	}
+	everything := opts
+	everything.Dirs = nil
+	if all, err = load(t, everything); err != nil {
+		return selected, selected, nil
+	}
+	// The selected roots carry the diff (Changes); keep those objects.
+	byDir := map[string]*Root{}
+	for _, r := range selected {
+		byDir[r.Dir] = r
+	}
+	for i, r := range all {
+		if s, ok := byDir[r.Dir]; ok {
+			all[i] = s
+		}
+	}
+	return selected, all, nil
 }
 
 // load discovers root modules and merges their -backend-config files.
@@ -155,11 +200,13 @@ func configFiles(opts Options, dir string) []string {
 }
 
 // changed is backend_changed: per directory present at both revisions.
-func changed(cur, base []*Root, baseName string) []report.Finding {
+func changed(cur, base, baseAll []*Root, baseName string) []report.Finding {
 	baseByDir := map[string]*Root{}
 	baseByState := map[string]string{}
 	for _, b := range base {
 		baseByDir[b.Dir] = b
+	}
+	for _, b := range baseAll {
 		if b.State != "" {
 			baseByState[b.State] = b.Dir
 		}
