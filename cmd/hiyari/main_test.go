@@ -20,6 +20,7 @@ func TestScripts(t *testing.T) {
 	root := repotest.Root(t)
 	corpus := repotest.Corpus(t)
 	tf := repotest.TerraformBin(t)
+	fakes := newScriptFakes()
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
@@ -32,6 +33,10 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// githubfake and githubstate run a GitHub REST fake on loopback and check
+			// what it holds (see github_script_test.go).
+			"githubfake":  fakes.githubfake,
+			"githubstate": fakes.githubstate,
 			// exitcode N CMD ARGS… runs CMD and requires exit code N, keeping its
 			// stdout and stderr for the assertions that follow.
 			"exitcode": func(ts *testscript.TestScript, neg bool, args []string) {
