@@ -93,8 +93,11 @@ func (r *Repo) ResolveRef(ref string) (string, error) {
 	}
 	hint := "check the branch or commit name (git branch -a)"
 	if sh, err := r.git(nil, "rev-parse", "--is-shallow-repository"); err == nil && strings.TrimSpace(string(sh)) == "true" {
-		hint = "this is a shallow clone: fetch the base first, e.g. 'git fetch --depth=1 origin " + ref + ":" + ref +
-			"', or check out with fetch-depth: 0 in actions/checkout"
+		fetch := "git fetch --no-tags --depth=1 origin " + ref + ":" + ref
+		if b, ok := strings.CutPrefix(ref, "origin/"); ok {
+			fetch = "git fetch --no-tags --depth=1 origin +refs/heads/" + b + ":refs/remotes/origin/" + b
+		}
+		hint = "this is a shallow clone: fetch the base first ('" + fetch + "'), or check out with fetch-depth: 0 in actions/checkout"
 	}
 	return "", fmt.Errorf("--base %s: no such revision in %s; %s", ref, r.Root, hint)
 }
