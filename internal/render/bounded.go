@@ -172,12 +172,14 @@ func MarkdownBounded(w io.Writer, rep *report.Report, b Bounds) (Fit, error) {
 		},
 	}
 	// Once a step fits, the budget it leaves goes back to rows dropped earlier,
-	// most valuable first: finding headlines, blast-radius rows, changes, drift.
+	// most valuable first: the first blast-radius rows, finding headlines, the
+	// other blast-radius rows, changes, drift.
 	refill := []struct {
 		set func(*layout, int)
 		get func(layout) int
 		n   int
 	}{
+		{func(l *layout, k int) { l.blast = k }, func(l layout) int { return l.blast }, min(blastKeep, len(rep.BlastRadius))},
 		{func(l *layout, k int) { l.others = k }, func(l layout) int { return l.others }, len(others)},
 		{func(l *layout, k int) { l.blast = k }, func(l layout) int { return l.blast }, len(rep.BlastRadius)},
 		{func(l *layout, k int) { l.changes = k }, func(l layout) int { return l.changes }, len(rep.Changes)},
@@ -190,7 +192,7 @@ func MarkdownBounded(w io.Writer, rep *report.Report, b Bounds) (Fit, error) {
 		}
 		for i, r := range refill {
 			// Change and drift rows only come back when every finding is shown.
-			if i >= 2 && (shown(l.others, len(others)) < len(others) || shown(l.criticals, len(critical)) < len(critical)) {
+			if i >= 3 && (shown(l.others, len(others)) < len(others) || shown(l.criticals, len(critical)) < len(critical)) {
 				break
 			}
 			if cur := shown(r.get(l), r.n); cur < r.n {
