@@ -84,6 +84,11 @@ failing plan still gets its comment. An error before posting posts nothing.`,
 	}
 	f.review.register(cmd)
 	fl := cmd.Flags()
+	// plan comment prints no report unless --format is given.
+	if format := fl.Lookup("format"); format != nil {
+		format.Usage = "also print the report to stdout in this format, e.g. github for workflow annotations: " + strings.Join(render.Formats(), ", ")
+		format.DefValue = ""
+	}
 	fl.StringVar(&f.repo, "repo", "", "the repository, OWNER/NAME (default $GITHUB_REPOSITORY)")
 	fl.IntVar(&f.pr, "pr", 0, "the pull request number (default: from the event at $GITHUB_EVENT_PATH)")
 	fl.StringVar(&f.target, "target", "", `name of this root module in the comment marker and labels (default: --dir relative to the repository, plus " (workspace: NAME)" outside the default workspace)`)
