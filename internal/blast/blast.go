@@ -13,8 +13,11 @@ package blast
 
 import (
 	"encoding/json"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hiyari-dev/hiyari/internal/knowledge"
 	"github.com/hiyari-dev/hiyari/internal/plan"
@@ -71,21 +74,33 @@ type object struct {
 	sensitive func(attr string) bool
 	// change is the plan change, nil for a state instance.
 	change *plan.Change
+	// configAddr is the change's configuration address.
+	configAddr string
 
-	decoded []map[string]any
+	// ids caches the object's own identifier values (see engine.identifiers).
+	ids []identity
 }
 
-func (o *object) attrs() []map[string]any {
-	if o.decoded == nil {
-		o.decoded = make([]map[string]any, 0, len(o.values))
-		for _, v := range o.values {
-			var m map[string]any
-			if err := json.Unmarshal(v, &m); err == nil && m != nil {
-				o.decoded = append(o.decoded, m)
+// identity is one identifying value of an object.
+type identity struct {
+	value string
+	kind  knowledge.IdentifierKind
+	attr  string
+}
+
+// topStrings returns the string values of the wanted top-level attributes of v, in
+// one pass over its members.
+func topStrings(v plan.Value, want func(string) bool) map[string]string {
+	out := map[string]string{}
+	rawMembers(v, func(key, m []byte) bool {
+		if want(string(key)) {
+			if s, ok := rawString(m); ok && s != "" {
+				out[string(key)] = s
 			}
 		}
-	}
-	return o.decoded
+		return true
+	})
+	return out
 }
 
 // cause is a resource whose loss breaks its dependents.
@@ -106,11 +121,27 @@ type engine struct {
 	causes  []*cause
 
 	impacts []report.Impact
-	// seen marks (root, dependent address, source, via) already reported.
-	seen map[string]bool
+	// seen marks impacts already reported.
+	seen map[impactKey]bool
 	// broken marks dependents already made causes of a deeper level, per root.
 	broken map[string]bool
 	steps  map[string]map[string]bool // step id → dependents
+
+	refKeyCache map[string]map[string]bool
+	ownCache    map[string]map[string]bool
+	// configTargets caches, per configuration address, its references resolved to
+	// (attribute, referenced resource's configuration address) pairs.
+	configTargets map[string][]configTarget
+}
+
+// impactKey identifies an impact: root, cause, dependent (source and address), via.
+type impactKey struct {
+	root, cause, source, dependent, via string
+}
+
+// configTarget is one reference of a configuration block to a resource.
+type configTarget struct {
+	attr, target string
 }
 
 // Analyze computes the blast radius of p, searching p and the extra states.
@@ -122,7 +153,8 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 	if depth > MaxDepth {
 		depth = MaxDepth
 	}
-	e := &engine{kb: kb, plan: p, depth: depth, seen: map[string]bool{}, broken: map[string]bool{}, steps: map[string]map[string]bool{}}
+	e := &engine{kb: kb, plan: p, depth: depth, seen: map[impactKey]bool{}, broken: map[string]bool{}, steps: map[string]map[string]bool{},
+		refKeyCache: map[string]map[string]bool{}, ownCache: map[string]map[string]bool{}, configTargets: map[string][]configTarget{}}
 	for _, c := range p.Changes {
 		if c.Mode != "managed" || c.Deposed != "" {
 			continue
@@ -166,6 +198,7 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 		res.Impacts, res.Runbook = []report.Impact{}, []report.Step{}
 		return res
 	}
+	e.prepare()
 	level := make([]int, len(e.causes))
 	for i := range level {
 		level[i] = i
@@ -180,7 +213,7 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 // planObject wraps a change. As a dependent its prior and planned values are
 // searched; as a cause only its prior values identify it.
 func planObject(c *plan.Change, dependent bool) *object {
-	o := &object{address: c.Address, typ: c.Type, source: "plan", change: c}
+	o := &object{address: c.Address, typ: c.Type, source: "plan", change: c, configAddr: c.ConfigAddress()}
 	if c.Before != nil {
 		o.values = append(o.values, c.Before)
 	}
@@ -193,32 +226,46 @@ func planObject(c *plan.Change, dependent bool) *object {
 	return o
 }
 
-// identifiers calls fn with every identifying value of a cause: its knowledge
-// identifiers, or for a type the knowledge base does not know, its arn and id.
+// identifiers calls fn with every identifying value of an object: its knowledge
+// identifiers, or for a type the knowledge base does not know, its arn and id. They
+// are read from its first value (the prior values of a plan change) without decoding
+// the rest.
 func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.IdentifierKind, attr string)) {
-	attrs := o.attrs()
-	if len(attrs) == 0 {
-		return
-	}
-	first := attrs[0]
-	if t, ok := e.kb.Type(o.typ); ok {
-		for _, id := range t.Identifiers {
-			if s, ok := first[id.Attribute].(string); ok && s != "" {
-				fn(s, id.Kind, id.Attribute)
+	if o.ids == nil {
+		o.ids = []identity{}
+		if len(o.values) > 0 {
+			if t, ok := e.kb.Type(o.typ); ok {
+				vals := topStrings(o.values[0], func(k string) bool {
+					for _, id := range t.Identifiers {
+						if id.Attribute == k {
+							return true
+						}
+					}
+					return false
+				})
+				for _, id := range t.Identifiers {
+					if s, ok := vals[id.Attribute]; ok {
+						o.ids = append(o.ids, identity{s, id.Kind, id.Attribute})
+					}
+				}
+			} else {
+				vals := topStrings(o.values[0], func(k string) bool { return k == "arn" || k == "id" })
+				for _, attr := range []string{"arn", "id"} {
+					s, ok := vals[attr]
+					if !ok {
+						continue
+					}
+					kind := knowledge.KindID
+					if looksLikeARN(s) {
+						kind = knowledge.KindARN
+					}
+					o.ids = append(o.ids, identity{s, kind, attr})
+				}
 			}
 		}
-		return
 	}
-	for _, attr := range []string{"arn", "id"} {
-		s, ok := first[attr].(string)
-		if !ok || s == "" {
-			continue
-		}
-		kind := knowledge.KindID
-		if looksLikeARN(s) {
-			kind = knowledge.KindARN
-		}
-		fn(s, kind, attr)
+	for _, id := range o.ids {
+		fn(id.value, id.kind, id.attr)
 	}
 }
 
@@ -233,21 +280,23 @@ func (e *engine) search(level []int, depth int) []int {
 			x.add(v, hit{cause: ci, kind: k, attr: attr})
 		})
 		if c.obj.change != nil {
-			byConfig[c.obj.change.ConfigAddress()] = append(byConfig[c.obj.change.ConfigAddress()], ci)
+			byConfig[c.obj.configAddr] = append(byConfig[c.obj.configAddr], ci)
 		}
 	}
-	var next []int
-	for _, o := range e.objects {
-		found := e.matchConfig(o, byConfig)
+	// Scanning is read-only and parallel; recording is sequential and in object order,
+	// so the result does not depend on scheduling.
+	found := make([][]match, len(e.objects))
+	e.parallel(func(i int) {
+		o := e.objects[i]
+		ms := e.matchConfig(o, byConfig)
 		if !x.empty() {
-			for _, v := range o.values {
-				if x.mayHit(v) {
-					found = append(found, e.matchIdentifiers(o, x)...)
-					break
-				}
-			}
+			ms = append(ms, e.matchIdentifiers(o, x)...)
 		}
-		for _, m := range e.keep(o, found) {
+		found[i] = ms
+	})
+	var next []int
+	for i, o := range e.objects {
+		for _, m := range e.keep(o, found[i]) {
 			if im, ok := e.record(o, m, depth); ok && depth < e.depth && im.DataLoss != string(knowledge.LossNone) {
 				root := e.causes[e.causes[m.cause].root]
 				key := root.obj.address + "\x00" + o.source + "\x00" + o.address
@@ -260,6 +309,51 @@ func (e *engine) search(level []int, depth int) []int {
 		}
 	}
 	return next
+}
+
+// parallel calls fn for every object index on all CPUs. fn may read the engine and
+// write only to its own object and its own result slot.
+func (e *engine) parallel(fn func(i int)) {
+	const chunk = 256
+	n := len(e.objects)
+	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+chunk, n); i++ {
+					fn(i)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// prepare fills the caches the parallel scan reads: per type, the attributes its
+// references start at and its own identifying attributes; per configuration block,
+// its resolved references.
+func (e *engine) prepare() {
+	for _, o := range e.objects {
+		if _, ok := e.ownCache[o.typ]; !ok {
+			e.refKeys(o.typ)
+			e.ownAttrs(o.typ)
+		}
+		if o.change != nil && e.plan.Config.Declared != nil {
+			e.resolvedConfig(o.configAddr)
+		}
+	}
 }
 
 // isCause reports whether o is itself deleted or replaced by the plan: its own
@@ -284,40 +378,54 @@ func (e *engine) matchConfig(o *object, byConfig map[string][]int) []match {
 	if o.change == nil || len(byConfig) == 0 || e.plan.Config.Declared == nil {
 		return nil
 	}
-	cr := e.plan.Config.Declared[o.change.ConfigAddress()]
-	if cr == nil || len(cr.AttributeReferences) == 0 {
-		return nil
-	}
-	prefix := modulePath(o.change.ConfigAddress())
-	attrs := make([]string, 0, len(cr.AttributeReferences))
-	for a := range cr.AttributeReferences {
-		attrs = append(attrs, a)
-	}
-	sort.Strings(attrs)
 	var out []match
-	for _, attr := range attrs {
-		for _, ref := range cr.AttributeReferences[attr] {
-			target := resourceOf(ref)
-			if target == "" {
+	for _, ct := range e.resolvedConfig(o.configAddr) {
+		for _, ci := range byConfig[ct.target] {
+			c := e.causes[ci]
+			if c.obj.address == o.address && c.obj.source == o.source {
 				continue
 			}
-			if prefix != "" {
-				target = prefix + "." + target
+			m := match{cause: ci, via: ct.attr, foundBy: "configuration"}
+			if r := e.refFor(o.typ, ct.attr, c.obj.typ); r != nil {
+				m.ref, m.via = r, r.Path
 			}
-			for _, ci := range byConfig[target] {
-				c := e.causes[ci]
-				if c.obj.address == o.address && c.obj.source == o.source {
-					continue
-				}
-				m := match{cause: ci, via: attr, foundBy: "configuration"}
-				if r := e.refFor(o.typ, attr, c.obj.typ); r != nil {
-					m.ref, m.via = r, r.Path
-				}
-				out = append(out, m)
-			}
+			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// resolvedConfig returns the resource references of a configuration block, each
+// attribute's references resolved to configuration addresses in the block's module.
+func (e *engine) resolvedConfig(configAddr string) []configTarget {
+	if ts, ok := e.configTargets[configAddr]; ok {
+		return ts
+	}
+	var ts []configTarget
+	if cr := e.plan.Config.Declared[configAddr]; cr != nil && len(cr.AttributeReferences) > 0 {
+		prefix := modulePath(configAddr)
+		attrs := make([]string, 0, len(cr.AttributeReferences))
+		for a := range cr.AttributeReferences {
+			attrs = append(attrs, a)
+		}
+		sort.Strings(attrs)
+		for _, attr := range attrs {
+			seen := map[string]bool{}
+			for _, ref := range cr.AttributeReferences[attr] {
+				target := resourceOf(ref)
+				if target == "" || seen[target] {
+					continue
+				}
+				seen[target] = true
+				if prefix != "" {
+					target = prefix + "." + target
+				}
+				ts = append(ts, configTarget{attr: attr, target: target})
+			}
+		}
+	}
+	e.configTargets[configAddr] = ts
+	return ts
 }
 
 // refFor is the knowledge reference of a dependent type that starts at a top-level
@@ -343,62 +451,116 @@ func (e *engine) refFor(depType, attr, targetType string) *knowledge.Reference {
 
 // matchIdentifiers finds causes whose identifiers o's values hold: through the
 // knowledge base's references for o's type, and through a generic scan of every
-// string for ARNs and unique ids.
+// string for ARNs and unique ids. Only the top-level attributes whose bytes hold an
+// indexed value are decoded.
 func (e *engine) matchIdentifiers(o *object, x *index) []match {
 	var out []match
-	attrs := o.attrs()
 	t, known := e.kb.Type(o.typ)
-	if known {
-		for i := range t.References {
-			r := &t.References[i]
-			for _, a := range attrs {
-				for _, v := range r.Values(a) {
-					x.lookup(v, func(value string, h hit) {
-						c := e.causes[h.cause]
-						if !containsKind(r.Via, h.kind) || !containsType(r.Targets, c.obj.typ) || e.self(o, c, value) {
-							return
-						}
-						// A plain attribute must hold the identifier itself; a JSON
-						// document may hold it inside a longer value ("AROA…:*").
-						if !r.JSON && value != v && h.kind != knowledge.KindARN {
-							return
-						}
-						out = append(out, e.withHazard(match{cause: h.cause, via: r.Path, foundBy: "identifier", ref: r, identifier: value, kind: h.kind}))
-					})
+	refKeys := e.refKeys(o.typ)
+	own := e.ownAttrs(o.typ)
+	for _, v := range o.values {
+		if !x.mayHit(v) {
+			continue
+		}
+		var attrs map[string]any
+		rawMembers(v, func(rawKey, mv []byte) bool {
+			if !x.mayHit(mv) {
+				return true
+			}
+			var val any
+			if err := json.Unmarshal(mv, &val); err != nil {
+				return true
+			}
+			key := string(rawKey)
+			if refKeys[key] {
+				if attrs == nil {
+					attrs = map[string]any{}
 				}
+				attrs[key] = val
 			}
-		}
-	}
-	// Generic scan: ARNs and unique ids anywhere, for what the references above do not
-	// describe.
-	own := map[string]bool{"arn": true, "id": true}
-	if known {
-		for _, id := range t.Identifiers {
-			own[id.Attribute] = true
-		}
-	}
-	for _, a := range attrs {
-		for _, key := range sortedKeys(a) {
 			if own[key] {
-				continue
+				return true
 			}
-			walkStrings(a[key], key, func(path, s string) {
+			// Generic scan: ARNs and unique ids anywhere, for what the references do
+			// not describe.
+			walkStrings(val, key, func(path, s string) {
 				tokens(s, func(tok string) {
 					x.lookup(tok, func(value string, h hit) {
 						if h.kind != knowledge.KindARN && h.kind != knowledge.KindUniqueID {
 							return
 						}
-						c := e.causes[h.cause]
-						if e.self(o, c, value) {
+						if e.self(o, e.causes[h.cause], value) {
 							return
 						}
 						out = append(out, e.withHazard(match{cause: h.cause, via: path, foundBy: "identifier", identifier: value, kind: h.kind}))
 					})
 				})
 			})
+			return true
+		})
+		if !known || attrs == nil {
+			continue
+		}
+		for i := range t.References {
+			r := &t.References[i]
+			if !refKeys[r.Segments[0].Key] || attrs[r.Segments[0].Key] == nil {
+				continue
+			}
+			for _, val := range r.Values(attrs) {
+				x.lookup(val, func(value string, h hit) {
+					c := e.causes[h.cause]
+					if !containsKind(r.Via, h.kind) || !containsType(r.Targets, c.obj.typ) || e.self(o, c, value) {
+						return
+					}
+					// A plain attribute must hold the identifier itself (or, for an
+					// ARN, a longer ARN under it); a JSON document may hold it inside
+					// a longer value ("AROA…:*").
+					if !r.JSON && value != val && h.kind != knowledge.KindARN {
+						return
+					}
+					out = append(out, e.withHazard(match{cause: h.cause, via: r.Path, foundBy: "identifier", ref: r, identifier: value, kind: h.kind}))
+				})
+			}
 		}
 	}
 	return out
+}
+
+// refKeys is the set of top-level attributes the knowledge references of a type
+// start at.
+func (e *engine) refKeys(typ string) map[string]bool {
+	if k, ok := e.refKeyCache[typ]; ok {
+		return k
+	}
+	var keys map[string]bool
+	if t, ok := e.kb.Type(typ); ok {
+		for _, r := range t.References {
+			if len(r.Segments) > 0 && r.Segments[0].Kind == knowledge.SegKey {
+				if keys == nil {
+					keys = map[string]bool{}
+				}
+				keys[r.Segments[0].Key] = true
+			}
+		}
+	}
+	e.refKeyCache[typ] = keys
+	return keys
+}
+
+// ownAttrs is the set of a type's own identifying attributes, which the generic scan
+// skips: a resource's own ARN is not a reference.
+func (e *engine) ownAttrs(typ string) map[string]bool {
+	if k, ok := e.ownCache[typ]; ok {
+		return k
+	}
+	own := map[string]bool{"arn": true, "id": true}
+	if t, ok := e.kb.Type(typ); ok {
+		for _, id := range t.Identifiers {
+			own[id.Attribute] = true
+		}
+	}
+	e.ownCache[typ] = own
+	return own
 }
 
 // self reports whether o is the cause itself, seen again (the create half of its own
@@ -479,7 +641,7 @@ func (e *engine) keep(o *object, found []match) []match {
 func (e *engine) record(o *object, m match, depth int) (report.Impact, bool) {
 	c := e.causes[m.cause]
 	root := e.causes[c.root]
-	key := strings.Join([]string{root.obj.address, c.obj.address, o.source, o.address, m.via}, "\x00")
+	key := impactKey{root.obj.address, c.obj.address, o.source, o.address, m.via}
 	if e.seen[key] {
 		return report.Impact{}, false
 	}
@@ -674,34 +836,47 @@ func (e *engine) runbook(impacts []report.Impact) []report.Step {
 // modulePath is the module part of a configuration address ("module.a.module.b"),
 // empty in the root module.
 func modulePath(configAddr string) string {
-	parts := strings.Split(configAddr, ".")
 	end := 0
-	for end+1 < len(parts) && parts[end] == "module" {
-		end += 2
+	for strings.HasPrefix(configAddr[end:], "module.") {
+		dot := strings.IndexByte(configAddr[end+len("module."):], '.')
+		if dot < 0 {
+			break
+		}
+		end += len("module.") + dot + 1
 	}
-	return strings.Join(parts[:end], ".")
+	if end == 0 {
+		return ""
+	}
+	return configAddr[:end-1]
 }
 
 // resourceOf is the resource a configuration reference names ("aws_iam_role.x.arn" →
 // "aws_iam_role.x", "data.aws_x.y.id" → "data.aws_x.y"), or "" for references to
 // variables, locals, modules and the like.
 func resourceOf(ref string) string {
-	parts := strings.Split(ref, ".")
-	if parts[0] == "data" && len(parts) >= 3 {
-		return strings.Join(parts[:3], ".")
-	}
-	if len(parts) < 2 {
+	first, rest, ok := strings.Cut(ref, ".")
+	if !ok {
 		return ""
 	}
-	switch parts[0] {
+	switch first {
 	case "var", "local", "module", "each", "count", "path", "terraform", "self":
 		return ""
+	case "data":
+		typ, rest2, ok := strings.Cut(rest, ".")
+		if !ok {
+			return ""
+		}
+		return "data." + typ + "." + nameOf(rest2)
 	}
-	name := parts[1]
-	if i := strings.IndexByte(name, '['); i >= 0 {
-		name = name[:i]
+	return first + "." + nameOf(rest)
+}
+
+// nameOf is the resource name at the start of s, without attribute or instance key.
+func nameOf(s string) string {
+	if i := strings.IndexAny(s, ".["); i >= 0 {
+		return s[:i]
 	}
-	return parts[0] + "." + name
+	return s
 }
 
 // walkStrings calls fn for every string in v with its attribute path.

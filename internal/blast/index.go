@@ -26,6 +26,9 @@ type hit struct {
 // search over every identifier.
 type index struct {
 	byValue map[string][]hit
+	// ends marks the (first byte, last byte) pairs of indexed values: a token whose
+	// pair is unmarked cannot be one, and costs no map lookup.
+	ends [1 << 16 / 64]uint64
 	// contained is true when some value may be found as a prefix (an ARN or unique id).
 	contained bool
 }
@@ -42,12 +45,19 @@ func (x *index) add(v string, h hit) {
 		}
 	}
 	x.byValue[v] = append(x.byValue[v], h)
+	e := endsOf(v)
+	x.ends[e/64] |= 1 << (e % 64)
 	if h.kind == knowledge.KindARN || h.kind == knowledge.KindUniqueID {
 		x.contained = true
 	}
 }
 
 func (x *index) empty() bool { return len(x.byValue) == 0 }
+
+func endsOf[T string | []byte](v T) uint32 { return uint32(v[0])<<8 | uint32(v[len(v)-1]) }
+
+// maybe reports whether v may be indexed, from its first and last byte.
+func (x *index) maybe(e uint32) bool { return x.ends[e/64]&(1<<(e%64)) != 0 }
 
 // lookup calls fn for every hit whose value equals v or, for ARNs and unique ids, is
 // a prefix of v ending before a separator. fn gets the matched value.
@@ -95,7 +105,10 @@ func (x *index) mayHit(raw []byte) bool {
 			continue
 		}
 		if start >= 0 && i-start >= minIdentifier {
-			if x.tokenHits(raw[start:i]) {
+			// A member name ("name": or \"Name\":) is never an identifier.
+			key := i+1 < len(raw) && raw[i] == '"' && raw[i+1] == ':' ||
+				i+2 < len(raw) && raw[i] == '\\' && raw[i+1] == '"' && raw[i+2] == ':'
+			if !key && x.tokenHits(raw[start:i]) {
 				return true
 			}
 		}
@@ -105,14 +118,19 @@ func (x *index) mayHit(raw []byte) bool {
 }
 
 func (x *index) tokenHits(tok []byte) bool {
-	if _, ok := x.byValue[string(tok)]; ok {
-		return true
+	if x.maybe(endsOf(tok)) {
+		if _, ok := x.byValue[string(tok)]; ok {
+			return true
+		}
 	}
 	if !x.contained {
 		return false
 	}
 	for i := minIdentifier; i < len(tok); i++ {
 		if c := tok[i]; c == ':' || c == '/' {
+			if !x.maybe(endsOf(tok[:i])) {
+				continue
+			}
 			if _, ok := x.byValue[string(tok[:i])]; ok {
 				return true
 			}
