@@ -145,7 +145,12 @@ func (c *Client) UpsertComment(ctx context.Context, target, body string) (Commen
 			return CommentResult{}, err
 		}
 		if len(existing) > 0 {
-			return c.updateNewest(ctx, existing, full, n)
+			res, err := c.updateNewest(ctx, existing, full, n)
+			if lastErr != nil && res.Action == CommentUnchanged {
+				// Our own create was applied although its answer was lost.
+				res.Action = CommentCreated
+			}
+			return res, err
 		}
 		created, _, err := c.gh.Issues.CreateComment(withoutReplay(ctx), c.owner, c.repo, c.pr, &gh.IssueComment{Body: gh.Ptr(full)})
 		if err == nil {

@@ -301,3 +301,21 @@ func fmtAll(v any) string {
 	}
 	return b.String()
 }
+
+// TestCreateAppliedReportsCreated: when the create was applied but its answer
+// lost, the comment found on the next listing is ours: the result says created.
+func TestCreateAppliedReportsCreated(t *testing.T) {
+	srv := githubtest.NewServer(t)
+	srv.Inject(http.MethodPost, commentsPath, 1, githubtest.ApplyThenHang())
+	c, _ := newClient(t, srv)
+	res, err := c.UpsertComment(context.Background(), "envs/staging", "body")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Action != github.CommentCreated || res.ID == 0 {
+		t.Errorf("result %+v, want action created with the comment's id", res)
+	}
+	if n := len(hiyariComments(srv, "envs/staging")); n != 1 {
+		t.Errorf("%d comments, want 1", n)
+	}
+}
