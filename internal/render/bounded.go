@@ -163,7 +163,17 @@ func MarkdownBounded(w io.Writer, rep *report.Report, b Bounds) (Fit, error) {
 			return shrink(func(l *layout, k int) { l.blast = k }, 0, min(blastKeep, len(rep.BlastRadius)))
 		},
 		func() (string, int, bool) { return toggle(func(l *layout) { l.othersBrief = true }) },
-		func() (string, int, bool) { return shrink(func(l *layout, k int) { l.others = k }, 0, len(others)) },
+		func() (string, int, bool) {
+			// The blast radius comes before other findings: its first rows are
+			// back before any non-critical headline is kept.
+			saved := l.blast
+			l.blast = min(blastKeep, len(rep.BlastRadius))
+			if s, n, ok := shrink(func(l *layout, k int) { l.others = k }, 0, len(others)); ok {
+				return s, n, true
+			}
+			l.blast = saved
+			return "", 0, false
+		},
 		func() (string, int, bool) { return toggle(func(l *layout) { l.criticalEvidence = false }) },
 		func() (string, int, bool) { return toggle(func(l *layout) { l.criticalBrief = true }) },
 		func() (string, int, bool) { return toggle(func(l *layout) { l.runbook = false }) },
