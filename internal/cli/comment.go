@@ -198,8 +198,12 @@ func (app *App) runComment(cmd *cobra.Command, f *commentFlags, hooks commentHoo
 			return err
 		}
 	}
-	fmt.Fprintf(info, "comment %s for %s: %s (%d characters%s); %s\n",
-		posted.Action, target, posted.URL, posted.Chars, shortenedNote(fit), labelChanges(labels, names.Disable))
+	dups := ""
+	if len(posted.Deleted) > 0 {
+		dups = fmt.Sprintf(", %d duplicate comments from concurrent runs deleted", len(posted.Deleted))
+	}
+	fmt.Fprintf(info, "comment %s for %s: %s (%d characters%s%s); %s\n",
+		posted.Action, target, posted.URL, posted.Chars, shortenedNote(fit), dups, labelChanges(labels, names.Disable))
 	return gateResult(res)
 }
 

@@ -601,3 +601,21 @@ func TestPlanCommentLargePlan(t *testing.T) {
 	t.Logf("comment %d characters with %d critical findings; job summary %d bytes; report: %d changes, %d findings",
 		github.CountGitHubChars(body), critical, len(summary), len(rep.Changes), len(rep.Findings))
 }
+
+// TestPlanCommentConvergesDuplicates: two comments for the target (left by runs
+// that raced) become one, the newest, edited.
+func TestPlanCommentConvergesDuplicates(t *testing.T) {
+	srv := githubtest.NewServer(t)
+	ce := newCommentEnv(t, srv)
+	srv.AddComment(githubtest.DefaultPR, githubtest.BotLogin, github.Marker(testTarget)+"\nold run A")
+	newest := srv.AddComment(githubtest.DefaultPR, githubtest.BotLogin, github.Marker(testTarget)+"\nold run B")
+	r := ce.run("--target", testTarget, "--fail-on", "high", ce.plans["create"])
+	if r.code != ExitOK || !strings.Contains(r.stdout, "comment updated") || !strings.Contains(r.stdout, "1 duplicate comments from concurrent runs deleted") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	cs := hiyariComments(srv, testTarget)
+	if len(cs) != 1 || cs[0].ID != newest.ID {
+		t.Errorf("comments %+v, want only the newest (%d)", cs, newest.ID)
+	}
+	ce.checkState("create")
+}
