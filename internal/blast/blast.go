@@ -64,21 +64,69 @@ func Retain(kb *knowledge.Base) func(resourceType string) bool {
 	return func(resourceType string) bool { return dependent[resourceType] }
 }
 
+// RetainPlanned is the narrower set of types whose planned values the blast radius
+// reads: those holding policies that may name a principal by unique id, where a
+// replaced role's old id must be found even in what the plan is about to write. For
+// other dependents the prior values say what they depend on now.
+func RetainPlanned(kb *knowledge.Base) func(resourceType string) bool {
+	policies := map[string]bool{}
+	for _, name := range kb.Types() {
+		t, _ := kb.Type(name)
+		for _, r := range t.References {
+			if r.JSON && containsKind(r.Via, knowledge.KindUniqueID) {
+				policies[name] = true
+			}
+		}
+	}
+	return func(resourceType string) bool { return policies[resourceType] }
+}
+
 // object is a resource the search looks at: a plan change or a state instance.
 type object struct {
 	address string
 	typ     string
 	source  string // "plan" or the state file
 	values  []plan.Value
-	// sensitive holds top-level attributes whose values must not be reported.
-	sensitive func(attr string) bool
+	// sensitiveAttrs (state) and the change's masks (plan) say which top-level
+	// attributes hold values that must not be reported.
+	sensitiveAttrs []string
 	// change is the plan change, nil for a state instance.
 	change *plan.Change
 	// configAddr is the change's configuration address.
 	configAddr string
+	// config holds the change's configuration references, resolved on first use.
+	config   []configTarget
+	resolved bool
 
 	// ids caches the object's own identifier values (see engine.identifiers).
 	ids []identity
+}
+
+// sensitive reports whether the top-level attribute attr holds a sensitive value.
+func (o *object) sensitive(attr string) bool {
+	if o.change == nil {
+		for _, a := range o.sensitiveAttrs {
+			if a == attr {
+				return true
+			}
+		}
+		return false
+	}
+	return maskTrue(o.change.BeforeSensitive, attr) || maskTrue(o.change.AfterSensitive, attr)
+}
+
+// maskTrue reports whether a sensitivity mask marks the top-level attribute attr as
+// sensitive as a whole.
+func maskTrue(mask plan.Value, attr string) bool {
+	found := false
+	rawMembers(mask, func(key, val []byte) bool {
+		if string(key) == attr {
+			found = string(val) == "true"
+			return false
+		}
+		return true
+	})
+	return found
 }
 
 // identity is one identifying value of an object.
@@ -88,17 +136,20 @@ type identity struct {
 	attr  string
 }
 
-// topStrings returns the string values of the wanted top-level attributes of v, in
-// one pass over its members.
-func topStrings(v plan.Value, want func(string) bool) map[string]string {
+// topStrings returns the string values of the wanted top-level attributes of v (n of
+// them), in one pass over its members.
+func topStrings(v plan.Value, want func(string) bool, n int) map[string]string {
 	out := map[string]string{}
+	seen := 0
 	rawMembers(v, func(key, m []byte) bool {
 		if want(string(key)) {
+			seen++
 			if s, ok := rawString(m); ok && s != "" {
 				out[string(key)] = s
 			}
 		}
-		return true
+		// Terraform writes members in name order, each once: stop when all are seen.
+		return seen < n
 	})
 	return out
 }
@@ -129,9 +180,6 @@ type engine struct {
 
 	refKeyCache map[string]map[string]bool
 	ownCache    map[string]map[string]bool
-	// configTargets caches, per configuration address, its references resolved to
-	// (attribute, referenced resource's configuration address) pairs.
-	configTargets map[string][]configTarget
 }
 
 // impactKey identifies an impact: root, cause, dependent (source and address), via.
@@ -141,7 +189,23 @@ type impactKey struct {
 
 // configTarget is one reference of a configuration block to a resource.
 type configTarget struct {
-	attr, target string
+	attr string
+	// target is the referenced resource's configuration address, as its module path
+	// and its module-relative address (both substrings, to save allocations).
+	target configKey
+}
+
+// configKey is a configuration address split into module path and the rest.
+type configKey struct {
+	module, local string
+}
+
+func splitConfig(addr string) configKey {
+	m := modulePath(addr)
+	if m == "" {
+		return configKey{local: addr}
+	}
+	return configKey{module: m, local: addr[len(m)+1:]}
 }
 
 // Analyze computes the blast radius of p, searching p and the extra states.
@@ -154,7 +218,7 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 		depth = MaxDepth
 	}
 	e := &engine{kb: kb, plan: p, depth: depth, seen: map[impactKey]bool{}, broken: map[string]bool{}, steps: map[string]map[string]bool{},
-		refKeyCache: map[string]map[string]bool{}, ownCache: map[string]map[string]bool{}, configTargets: map[string][]configTarget{}}
+		refKeyCache: map[string]map[string]bool{}, ownCache: map[string]map[string]bool{}}
 	for _, c := range p.Changes {
 		if c.Mode != "managed" || c.Deposed != "" {
 			continue
@@ -179,11 +243,7 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 	for _, st := range states {
 		for i := range st.Resources {
 			r := &st.Resources[i]
-			sens := map[string]bool{}
-			for _, s := range r.Sensitive {
-				sens[s] = true
-			}
-			o := &object{address: r.Address, typ: r.Type, source: st.Source, sensitive: func(a string) bool { return sens[a] }}
+			o := &object{address: r.Address, typ: r.Type, source: st.Source, sensitiveAttrs: r.Sensitive}
 			if r.Attributes != nil {
 				o.values = []plan.Value{r.Attributes}
 			}
@@ -220,9 +280,6 @@ func planObject(c *plan.Change, dependent bool) *object {
 	if dependent && c.After != nil {
 		o.values = append(o.values, c.After)
 	}
-	o.sensitive = func(attr string) bool {
-		return c.BeforeSensitive.Get(attr).Kind() == 't' || c.AfterSensitive.Get(attr).Kind() == 't'
-	}
 	return o
 }
 
@@ -235,21 +292,18 @@ func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.Ide
 		o.ids = []identity{}
 		if len(o.values) > 0 {
 			if t, ok := e.kb.Type(o.typ); ok {
-				vals := topStrings(o.values[0], func(k string) bool {
-					for _, id := range t.Identifiers {
-						if id.Attribute == k {
-							return true
-						}
-					}
-					return false
-				})
+				attrs := map[string]bool{}
+				for _, id := range t.Identifiers {
+					attrs[id.Attribute] = true
+				}
+				vals := topStrings(o.values[0], func(k string) bool { return attrs[k] }, len(attrs))
 				for _, id := range t.Identifiers {
 					if s, ok := vals[id.Attribute]; ok {
 						o.ids = append(o.ids, identity{s, id.Kind, id.Attribute})
 					}
 				}
 			} else {
-				vals := topStrings(o.values[0], func(k string) bool { return k == "arn" || k == "id" })
+				vals := topStrings(o.values[0], func(k string) bool { return k == "arn" || k == "id" }, 2)
 				for _, attr := range []string{"arn", "id"} {
 					s, ok := vals[attr]
 					if !ok {
@@ -272,15 +326,20 @@ func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.Ide
 // search finds the dependents of the causes in level (indexes into e.causes) and
 // returns the causes of the next level: dependents that stop working themselves.
 func (e *engine) search(level []int, depth int) []int {
+	// The causes' own identifiers are read in parallel, then indexed in order.
+	e.parallelN(len(level), func(i int) { e.identifiers(e.causes[level[i]].obj, func(string, knowledge.IdentifierKind, string) {}) })
 	x := newIndex()
-	byConfig := map[string][]int{}
+	byConfig := map[configKey][]int{}
+	targets := map[string]bool{}
 	for _, ci := range level {
 		c := e.causes[ci]
+		targets[c.obj.typ] = true
 		e.identifiers(c.obj, func(v string, k knowledge.IdentifierKind, attr string) {
 			x.add(v, hit{cause: ci, kind: k, attr: attr})
 		})
 		if c.obj.change != nil {
-			byConfig[c.obj.configAddr] = append(byConfig[c.obj.configAddr], ci)
+			k := splitConfig(c.obj.configAddr)
+			byConfig[k] = append(byConfig[k], ci)
 		}
 	}
 	// Scanning is read-only and parallel; recording is sequential and in object order,
@@ -290,7 +349,7 @@ func (e *engine) search(level []int, depth int) []int {
 		o := e.objects[i]
 		ms := e.matchConfig(o, byConfig)
 		if !x.empty() {
-			ms = append(ms, e.matchIdentifiers(o, x)...)
+			ms = append(ms, e.matchIdentifiers(o, x, targets)...)
 		}
 		found[i] = ms
 	})
@@ -313,9 +372,11 @@ func (e *engine) search(level []int, depth int) []int {
 
 // parallel calls fn for every object index on all CPUs. fn may read the engine and
 // write only to its own object and its own result slot.
-func (e *engine) parallel(fn func(i int)) {
+func (e *engine) parallel(fn func(i int)) { e.parallelN(len(e.objects), fn) }
+
+// parallelN calls fn for 0 ≤ i < n on all CPUs.
+func (e *engine) parallelN(n int, fn func(i int)) {
 	const chunk = 256
-	n := len(e.objects)
 	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
 	if workers <= 1 {
 		for i := range n {
@@ -342,16 +403,12 @@ func (e *engine) parallel(fn func(i int)) {
 }
 
 // prepare fills the caches the parallel scan reads: per type, the attributes its
-// references start at and its own identifying attributes; per configuration block,
-// its resolved references.
+// references start at and its own identifying attributes.
 func (e *engine) prepare() {
 	for _, o := range e.objects {
 		if _, ok := e.ownCache[o.typ]; !ok {
 			e.refKeys(o.typ)
 			e.ownAttrs(o.typ)
-		}
-		if o.change != nil && e.plan.Config.Declared != nil {
-			e.resolvedConfig(o.configAddr)
 		}
 	}
 }
@@ -374,12 +431,15 @@ type match struct {
 }
 
 // matchConfig finds causes that o's configuration refers to.
-func (e *engine) matchConfig(o *object, byConfig map[string][]int) []match {
+func (e *engine) matchConfig(o *object, byConfig map[configKey][]int) []match {
 	if o.change == nil || len(byConfig) == 0 || e.plan.Config.Declared == nil {
 		return nil
 	}
 	var out []match
-	for _, ct := range e.resolvedConfig(o.configAddr) {
+	if !o.resolved {
+		o.config, o.resolved = e.resolveConfig(o.configAddr), true
+	}
+	for _, ct := range o.config {
 		for _, ci := range byConfig[ct.target] {
 			c := e.causes[ci]
 			if c.obj.address == o.address && c.obj.source == o.source {
@@ -395,36 +455,42 @@ func (e *engine) matchConfig(o *object, byConfig map[string][]int) []match {
 	return out
 }
 
-// resolvedConfig returns the resource references of a configuration block, each
-// attribute's references resolved to configuration addresses in the block's module.
-func (e *engine) resolvedConfig(configAddr string) []configTarget {
-	if ts, ok := e.configTargets[configAddr]; ok {
-		return ts
+// resolveConfig returns the resource references of a configuration block, each
+// attribute's references resolved to configuration addresses in the block's module,
+// in attribute order.
+func (e *engine) resolveConfig(configAddr string) []configTarget {
+	cr := e.plan.Config.Declared[configAddr]
+	if cr == nil || len(cr.AttributeReferences) == 0 {
+		return nil
 	}
+	prefix := modulePath(configAddr)
 	var ts []configTarget
-	if cr := e.plan.Config.Declared[configAddr]; cr != nil && len(cr.AttributeReferences) > 0 {
-		prefix := modulePath(configAddr)
-		attrs := make([]string, 0, len(cr.AttributeReferences))
-		for a := range cr.AttributeReferences {
-			attrs = append(attrs, a)
-		}
-		sort.Strings(attrs)
-		for _, attr := range attrs {
-			seen := map[string]bool{}
-			for _, ref := range cr.AttributeReferences[attr] {
-				target := resourceOf(ref)
-				if target == "" || seen[target] {
-					continue
+	for attr, refs := range cr.AttributeReferences {
+		for _, ref := range refs {
+			local := resourceOf(ref)
+			if local == "" {
+				continue
+			}
+			t := configTarget{attr: attr, target: configKey{module: prefix, local: local}}
+			dup := false
+			for _, u := range ts {
+				if u == t {
+					dup = true
 				}
-				seen[target] = true
-				if prefix != "" {
-					target = prefix + "." + target
-				}
-				ts = append(ts, configTarget{attr: attr, target: target})
+			}
+			if !dup {
+				ts = append(ts, t)
 			}
 		}
 	}
-	e.configTargets[configAddr] = ts
+	if len(ts) > 1 {
+		sort.Slice(ts, func(i, j int) bool {
+			if ts[i].attr != ts[j].attr {
+				return ts[i].attr < ts[j].attr
+			}
+			return ts[i].target.local < ts[j].target.local
+		})
+	}
 	return ts
 }
 
@@ -453,18 +519,21 @@ func (e *engine) refFor(depType, attr, targetType string) *knowledge.Reference {
 // knowledge base's references for o's type, and through a generic scan of every
 // string for ARNs and unique ids. Only the top-level attributes whose bytes hold an
 // indexed value are decoded.
-func (e *engine) matchIdentifiers(o *object, x *index) []match {
+func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool) []match {
 	var out []match
 	t, known := e.kb.Type(o.typ)
 	refKeys := e.refKeys(o.typ)
+	relevant := known && e.refsTarget(t, targets)
 	own := e.ownAttrs(o.typ)
 	for _, v := range o.values {
 		if !x.mayHit(v) {
 			continue
 		}
+		generic := true
 		var attrs map[string]any
 		rawMembers(v, func(rawKey, mv []byte) bool {
-			if !x.mayHit(mv) {
+			isRef := relevant && refKeys[string(rawKey)]
+			if !isRef && !generic || !x.mayHit(mv) {
 				return true
 			}
 			var val any
@@ -472,13 +541,13 @@ func (e *engine) matchIdentifiers(o *object, x *index) []match {
 				return true
 			}
 			key := string(rawKey)
-			if refKeys[key] {
+			if isRef {
 				if attrs == nil {
 					attrs = map[string]any{}
 				}
 				attrs[key] = val
 			}
-			if own[key] {
+			if !generic || own[key] {
 				return true
 			}
 			// Generic scan: ARNs and unique ids anywhere, for what the references do
@@ -524,6 +593,18 @@ func (e *engine) matchIdentifiers(o *object, x *index) []match {
 		}
 	}
 	return out
+}
+
+// refsTarget reports whether some reference of t may point at one of the types.
+func (e *engine) refsTarget(t *knowledge.Type, types map[string]bool) bool {
+	for i := range t.References {
+		for _, tt := range t.References[i].Targets {
+			if types[tt] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // refKeys is the set of top-level attributes the knowledge references of a type
@@ -866,9 +947,9 @@ func resourceOf(ref string) string {
 		if !ok {
 			return ""
 		}
-		return "data." + typ + "." + nameOf(rest2)
+		return ref[:len("data.")+len(typ)+1+len(nameOf(rest2))]
 	}
-	return first + "." + nameOf(rest)
+	return ref[:len(first)+1+len(nameOf(rest))]
 }
 
 // nameOf is the resource name at the start of s, without attribute or instance key.

@@ -52,6 +52,18 @@ func (x *index) add(v string, h hit) {
 	}
 }
 
+func isSep(c byte) bool { return sepTable[c] }
+
+// sepTable marks the bytes that end a token: JSON punctuation, quotes, backslashes
+// (so strings holding JSON documents are tokenised too) and whitespace. A table is
+// faster than a switch in the scan loop.
+var sepTable = func() (t [256]bool) {
+	for _, c := range []byte("\"\\,{}[] \t\n\r") {
+		t[c] = true
+	}
+	return t
+}()
+
 func (x *index) empty() bool { return len(x.byValue) == 0 }
 
 func endsOf[T string | []byte](v T) uint32 { return uint32(v[0])<<8 | uint32(v[len(v)-1]) }
@@ -90,15 +102,8 @@ func (x *index) lookup(v string, fn func(value string, h hit)) {
 // holding JSON documents, such as policies, are tokenised too) and whitespace.
 func (x *index) mayHit(raw []byte) bool {
 	start := -1
-	for i := 0; i <= len(raw); i++ {
-		sep := i == len(raw)
-		if !sep {
-			switch raw[i] {
-			case '"', '\\', ',', '{', '}', '[', ']', ' ', '\t', '\n', '\r':
-				sep = true
-			}
-		}
-		if !sep {
+	for i := 0; i < len(raw); i++ {
+		if !sepTable[raw[i]] {
 			if start < 0 {
 				start = i
 			}
@@ -114,7 +119,7 @@ func (x *index) mayHit(raw []byte) bool {
 		}
 		start = -1
 	}
-	return false
+	return start >= 0 && len(raw)-start >= minIdentifier && x.tokenHits(raw[start:])
 }
 
 func (x *index) tokenHits(tok []byte) bool {
@@ -144,13 +149,7 @@ func (x *index) tokenHits(tok []byte) bool {
 func tokens(s string, fn func(string)) {
 	start := -1
 	for i := 0; i <= len(s); i++ {
-		sep := i == len(s)
-		if !sep {
-			switch s[i] {
-			case '"', '\\', ',', '{', '}', '[', ']', ' ', '\t', '\n', '\r':
-				sep = true
-			}
-		}
+		sep := i == len(s) || sepTable[s[i]]
 		if !sep {
 			if start < 0 {
 				start = i

@@ -1,6 +1,9 @@
 package blast
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // rawMembers calls fn for each member of the JSON object v, in order, until fn
 // returns false, with the raw bytes of the member's name (without quotes) and value.
@@ -61,15 +64,23 @@ func skipSpace(v []byte, i int) int {
 
 // skipString returns the index after the string starting at v[i] ('"'), or -1.
 func skipString(v []byte, i int) int {
-	for j := i + 1; j < len(v); j++ {
-		switch v[j] {
-		case '\\':
-			j++
-		case '"':
+	j := i + 1
+	for {
+		k := bytes.IndexByte(v[j:], '"')
+		if k < 0 {
+			return -1
+		}
+		j += k
+		// The quote is escaped when an odd number of backslashes precede it.
+		n := 0
+		for b := j - 1; b > i && v[b] == '\\'; b-- {
+			n++
+		}
+		if n%2 == 0 {
 			return j + 1
 		}
+		j++
 	}
-	return -1
 }
 
 // skipValue returns the index after the value starting at v[i], or -1.

@@ -20,7 +20,7 @@ func blastSettings(f *reviewFlags, rulesAfter func(resourceType string) bool) ([
 		if len(f.states) > 0 {
 			return nil, 0, plan.Retain{}, fmt.Errorf("--state is given but --blast-depth is 0, which turns the blast radius off; drop one of them")
 		}
-		return nil, -1, plan.Retain{After: rulesAfter}, nil
+		return nil, 0, plan.Retain{After: rulesAfter}, nil
 	}
 	var states []*state.State
 	for _, path := range f.states {

@@ -9,7 +9,7 @@ import (
 
 // blastRadius fills the report's blast radius, runbook and their summary.
 func blastRadius(p *plan.Plan, opts Options, rep *report.Report) {
-	if opts.BlastDepth < 0 {
+	if opts.BlastDepth <= 0 {
 		return
 	}
 	kb, err := knowledge.Load()
@@ -31,10 +31,10 @@ func Retain(rulesAfter func(resourceType string) bool) plan.Retain {
 	if err != nil {
 		return plan.Retain{After: rulesAfter}
 	}
-	dependent := blast.Retain(kb)
+	dependent, planned := blast.Retain(kb), blast.RetainPlanned(kb)
 	return plan.Retain{
 		After: func(t string) bool {
-			return dependent(t) || rulesAfter != nil && rulesAfter(t)
+			return planned(t) || rulesAfter != nil && rulesAfter(t)
 		},
 		Unchanged: dependent,
 	}

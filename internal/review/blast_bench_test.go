@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hiyari-dev/hiyari/internal/blast"
 	"github.com/hiyari-dev/hiyari/internal/config"
 	"github.com/hiyari-dev/hiyari/internal/plan"
 	"github.com/hiyari-dev/hiyari/internal/plangen"
@@ -27,7 +28,7 @@ func BenchmarkReviewBlast(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				rep := Review(p, Options{Config: config.Default(), Env: "staging", FailOn: report.Critical})
+				rep := Review(p, Options{Config: config.Default(), Env: "staging", FailOn: report.Critical, BlastDepth: blast.DefaultDepth})
 				if err := render.JSON(bytes.NewBuffer(nil), rep, render.Options{}); err != nil {
 					b.Fatal(err)
 				}

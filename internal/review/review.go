@@ -34,8 +34,8 @@ type Options struct {
 	EnvCandidates []rules.EnvCandidate
 	// States are extra Terraform states searched for the blast radius's dependents.
 	States []*state.State
-	// BlastDepth is how many levels of dependents the blast radius follows: 0 means
-	// the default (blast.DefaultDepth), a negative number turns the blast radius off.
+	// BlastDepth is how many levels of dependents the blast radius follows
+	// (blast.DefaultDepth is what the CLI uses); 0 leaves the blast radius out.
 	BlastDepth int
 	// Scope is the configuration and, with --base, the pull request's diff; nil when
 	// unknown. Findings whose address maps to a block get a Location from it.
