@@ -330,6 +330,7 @@ func (e *engine) search(level []int, depth int) []int {
 	e.parallelN(len(level), func(i int) { e.identifiers(e.causes[level[i]].obj, func(string, knowledge.IdentifierKind, string) {}) })
 	x := newIndex()
 	byConfig := map[configKey][]int{}
+	locals := map[string]bool{} // module-relative addresses of the causes
 	targets := map[string]bool{}
 	for _, ci := range level {
 		c := e.causes[ci]
@@ -340,6 +341,7 @@ func (e *engine) search(level []int, depth int) []int {
 		if c.obj.change != nil {
 			k := splitConfig(c.obj.configAddr)
 			byConfig[k] = append(byConfig[k], ci)
+			locals[k.local] = true
 		}
 	}
 	// Scanning is read-only and parallel; recording is sequential and in object order,
@@ -347,7 +349,7 @@ func (e *engine) search(level []int, depth int) []int {
 	found := make([][]match, len(e.objects))
 	e.parallel(func(i int) {
 		o := e.objects[i]
-		ms := e.matchConfig(o, byConfig)
+		ms := e.matchConfig(o, byConfig, locals)
 		if !x.empty() {
 			ms = append(ms, e.matchIdentifiers(o, x, targets)...)
 		}
@@ -431,12 +433,28 @@ type match struct {
 }
 
 // matchConfig finds causes that o's configuration refers to.
-func (e *engine) matchConfig(o *object, byConfig map[configKey][]int) []match {
+func (e *engine) matchConfig(o *object, byConfig map[configKey][]int, locals map[string]bool) []match {
 	if o.change == nil || len(byConfig) == 0 || e.plan.Config.Declared == nil {
 		return nil
 	}
 	var out []match
 	if !o.resolved {
+		// Most blocks refer to nothing the plan deletes: look at the flat reference
+		// list first, and resolve per argument only when one of them may be a cause.
+		cr := e.plan.Config.Declared[o.configAddr]
+		if cr == nil {
+			return nil
+		}
+		may := false
+		for _, ref := range cr.References {
+			if locals[resourceOf(ref)] {
+				may = true
+				break
+			}
+		}
+		if !may {
+			return nil
+		}
 		o.config, o.resolved = e.resolveConfig(o.configAddr), true
 	}
 	for _, ct := range o.config {

@@ -532,18 +532,27 @@ func (d *decoder) declare(prefix string, m *wireConfigModule) {
 		}
 		cr := &ConfigResource{Address: full, Type: r.Type, Name: r.Name}
 		seen := map[string]bool{}
+		// One pass per argument: its references, and their union over the block in
+		// document order (count and for_each last).
 		Value(r.Expressions).Members(func(key string, v Value) bool {
 			var refs []string
 			collectReferences(v, map[string]bool{}, &refs)
-			if len(refs) > 0 {
-				if cr.AttributeReferences == nil {
-					cr.AttributeReferences = map[string][]string{}
+			if len(refs) == 0 {
+				return true
+			}
+			if cr.AttributeReferences == nil {
+				cr.AttributeReferences = map[string][]string{}
+			}
+			cr.AttributeReferences[key] = refs
+			for _, ref := range refs {
+				if !seen[ref] {
+					seen[ref] = true
+					cr.References = append(cr.References, ref)
 				}
-				cr.AttributeReferences[key] = refs
 			}
 			return true
 		})
-		for _, v := range []jsontext.Value{r.Expressions, r.Count, r.ForEach} {
+		for _, v := range []jsontext.Value{r.Count, r.ForEach} {
 			collectReferences(Value(v), seen, &cr.References)
 		}
 		d.p.Config.Declared[full] = cr
