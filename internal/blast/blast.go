@@ -86,7 +86,8 @@ type object struct {
 	address string
 	typ     string
 	source  string // "plan" or the state file
-	values  []plan.Value
+	vals    [2]plan.Value
+	nvals   int
 	// sensitiveAttrs (state) and the change's masks (plan) say which top-level
 	// attributes hold values that must not be reported.
 	sensitiveAttrs []string
@@ -94,12 +95,35 @@ type object struct {
 	change *plan.Change
 	// configAddr is the change's configuration address.
 	configAddr string
-	// config holds the change's configuration references, resolved on first use.
-	config   []configTarget
-	resolved bool
+	// config holds the change's configuration references, resolved on first use;
+	// refLocals the module-relative resources its block refers to.
+	config    []configTarget
+	resolved  bool
+	refLocals []string
 
 	// ids caches the object's own identifier values (see engine.identifiers).
 	ids []identity
+	// selfCause is the index of the cause that is this object itself at level
+	// selfDepth (a replaced resource, a broken dependent), so that its own identifiers
+	// in its own values are not taken for a dependency.
+	selfCause, selfDepth int
+}
+
+// self is the cause index of the object itself at depth, or -1.
+func (o *object) self(depth int) int {
+	if o.selfDepth == depth {
+		return o.selfCause
+	}
+	return -1
+}
+
+// values are the object's values: prior and planned values of a change, the
+// attributes of a state resource.
+func (o *object) values() []plan.Value { return o.vals[:o.nvals] }
+
+func (o *object) addValue(v plan.Value) {
+	o.vals[o.nvals] = v
+	o.nvals++
 }
 
 // sensitive reports whether the top-level attribute attr holds a sensitive value.
@@ -136,24 +160,6 @@ type identity struct {
 	attr  string
 }
 
-// topStrings returns the string values of the wanted top-level attributes of v (n of
-// them), in one pass over its members.
-func topStrings(v plan.Value, want func(string) bool, n int) map[string]string {
-	out := map[string]string{}
-	seen := 0
-	rawMembers(v, func(key, m []byte) bool {
-		if want(string(key)) {
-			seen++
-			if s, ok := rawString(m); ok && s != "" {
-				out[string(key)] = s
-			}
-		}
-		// Terraform writes members in name order, each once: stop when all are seen.
-		return seen < n
-	})
-	return out
-}
-
 // cause is a resource whose loss breaks its dependents.
 type cause struct {
 	obj    *object
@@ -176,7 +182,10 @@ type engine struct {
 	seen map[impactKey]bool
 	// broken marks dependents already made causes of a deeper level, per root.
 	broken map[string]bool
-	steps  map[string]map[string]bool // step id → dependents
+	steps  map[string]bool // step ids the impacts call for
+
+	// byChange finds the candidate object of a plan change.
+	byChange map[*plan.Change]*object
 
 	refKeyCache map[string]map[string]bool
 	ownCache    map[string]map[string]bool
@@ -217,8 +226,22 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 	if depth > MaxDepth {
 		depth = MaxDepth
 	}
-	e := &engine{kb: kb, plan: p, depth: depth, seen: map[impactKey]bool{}, broken: map[string]bool{}, steps: map[string]map[string]bool{},
-		refKeyCache: map[string]map[string]bool{}, ownCache: map[string]map[string]bool{}}
+	e := &engine{kb: kb, plan: p, depth: depth, seen: map[impactKey]bool{}, broken: map[string]bool{}, steps: map[string]bool{},
+		byChange: map[*plan.Change]*object{}, refKeyCache: map[string]map[string]bool{}, ownCache: map[string]map[string]bool{}}
+	n := len(p.Changes)
+	for _, st := range states {
+		n += len(st.Resources)
+	}
+	// Objects live in two slabs sized up front: one allocation each, and pointers
+	// into them stay valid.
+	slab := make([]object, 0, n)
+	destroys := 0
+	for _, c := range p.Changes {
+		if c.Actions.Destroys() {
+			destroys++
+		}
+	}
+	causeSlab := make([]object, 0, destroys)
 	for _, c := range p.Changes {
 		if c.Mode != "managed" || c.Deposed != "" {
 			continue
@@ -229,23 +252,25 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 			if a.Replace() {
 				action = "replaced"
 			}
-			obj := planObject(c, false)
+			obj := planObject(&causeSlab, c, false)
 			e.causes = append(e.causes, &cause{obj: obj, action: action, root: len(e.causes), depth: 1, replaced: a.Replace()})
 		}
 		// A resource the plan deletes outright is a cause, never a dependent.
 		if a.Delete() || a.Forget() {
 			continue
 		}
-		if obj := planObject(c, true); len(obj.values) > 0 || c.Actions.Changes() {
+		if obj := planObject(&slab, c, true); obj.nvals > 0 || c.Actions.Changes() {
 			e.objects = append(e.objects, obj)
+			e.byChange[c] = obj
 		}
 	}
 	for _, st := range states {
 		for i := range st.Resources {
 			r := &st.Resources[i]
-			o := &object{address: r.Address, typ: r.Type, source: st.Source, sensitiveAttrs: r.Sensitive}
+			slab = append(slab, object{address: r.Address, typ: r.Type, source: st.Source, sensitiveAttrs: r.Sensitive})
+			o := &slab[len(slab)-1]
 			if r.Attributes != nil {
-				o.values = []plan.Value{r.Attributes}
+				o.addValue(r.Attributes)
 			}
 			e.objects = append(e.objects, o)
 		}
@@ -270,15 +295,17 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 	return res
 }
 
-// planObject wraps a change. As a dependent its prior and planned values are
+// planObject wraps a change, in slab (allocated with room for every object, so
+// pointers into it stay valid). As a dependent its prior and planned values are
 // searched; as a cause only its prior values identify it.
-func planObject(c *plan.Change, dependent bool) *object {
-	o := &object{address: c.Address, typ: c.Type, source: "plan", change: c, configAddr: c.ConfigAddress()}
+func planObject(slab *[]object, c *plan.Change, dependent bool) *object {
+	*slab = append(*slab, object{address: c.Address, typ: c.Type, source: "plan", change: c, configAddr: c.ConfigAddress()})
+	o := &(*slab)[len(*slab)-1]
 	if c.Before != nil {
-		o.values = append(o.values, c.Before)
+		o.addValue(c.Before)
 	}
 	if dependent && c.After != nil {
-		o.values = append(o.values, c.After)
+		o.addValue(c.After)
 	}
 	return o
 }
@@ -290,31 +317,31 @@ func planObject(c *plan.Change, dependent bool) *object {
 func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.IdentifierKind, attr string)) {
 	if o.ids == nil {
 		o.ids = []identity{}
-		if len(o.values) > 0 {
+		if o.nvals > 0 {
 			if t, ok := e.kb.Type(o.typ); ok {
-				attrs := map[string]bool{}
-				for _, id := range t.Identifiers {
-					attrs[id.Attribute] = true
-				}
-				vals := topStrings(o.values[0], func(k string) bool { return attrs[k] }, len(attrs))
-				for _, id := range t.Identifiers {
-					if s, ok := vals[id.Attribute]; ok {
-						o.ids = append(o.ids, identity{s, id.Kind, id.Attribute})
+				rawMembers(o.vals[0], func(key, val []byte) bool {
+					for _, id := range t.Identifiers {
+						if string(key) == id.Attribute {
+							if s, ok := rawString(val); ok && s != "" {
+								o.ids = append(o.ids, identity{s, id.Kind, id.Attribute})
+							}
+						}
 					}
-				}
+					return true
+				})
 			} else {
-				vals := topStrings(o.values[0], func(k string) bool { return k == "arn" || k == "id" }, 2)
-				for _, attr := range []string{"arn", "id"} {
-					s, ok := vals[attr]
-					if !ok {
-						continue
+				rawMembers(o.vals[0], func(key, val []byte) bool {
+					if k := string(key); k == "arn" || k == "id" {
+						if s, ok := rawString(val); ok && s != "" {
+							kind := knowledge.KindID
+							if looksLikeARN(s) {
+								kind = knowledge.KindARN
+							}
+							o.ids = append(o.ids, identity{s, kind, k})
+						}
 					}
-					kind := knowledge.KindID
-					if looksLikeARN(s) {
-						kind = knowledge.KindARN
-					}
-					o.ids = append(o.ids, identity{s, kind, attr})
-				}
+					return true
+				})
 			}
 		}
 	}
@@ -328,13 +355,16 @@ func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.Ide
 func (e *engine) search(level []int, depth int) []int {
 	// The causes' own identifiers are read in parallel, then indexed in order.
 	e.parallelN(len(level), func(i int) { e.identifiers(e.causes[level[i]].obj, func(string, knowledge.IdentifierKind, string) {}) })
-	x := newIndex()
+	x := newIndex(4 * len(level))
 	byConfig := map[configKey][]int{}
 	locals := map[string]bool{} // module-relative addresses of the causes
 	targets := map[string]bool{}
 	for _, ci := range level {
 		c := e.causes[ci]
 		targets[c.obj.typ] = true
+		if cand := e.candidate(c.obj); cand != nil {
+			cand.selfCause, cand.selfDepth = ci, depth
+		}
 		e.identifiers(c.obj, func(v string, k knowledge.IdentifierKind, attr string) {
 			x.add(v, hit{cause: ci, kind: k, attr: attr})
 		})
@@ -351,7 +381,7 @@ func (e *engine) search(level []int, depth int) []int {
 		o := e.objects[i]
 		ms := e.matchConfig(o, byConfig, locals)
 		if !x.empty() {
-			ms = append(ms, e.matchIdentifiers(o, x, targets)...)
+			ms = append(ms, e.matchIdentifiers(o, x, targets, depth)...)
 		}
 		found[i] = ms
 	})
@@ -415,6 +445,14 @@ func (e *engine) prepare() {
 	}
 }
 
+// candidate returns the candidate object that is the same resource as a cause's.
+func (e *engine) candidate(o *object) *object {
+	if o.change == nil {
+		return o
+	}
+	return e.byChange[o.change]
+}
+
 // isCause reports whether o is itself deleted or replaced by the plan: its own
 // dependents are found from it directly.
 func (e *engine) isCause(o *object) bool {
@@ -439,15 +477,22 @@ func (e *engine) matchConfig(o *object, byConfig map[configKey][]int, locals map
 	}
 	var out []match
 	if !o.resolved {
-		// Most blocks refer to nothing the plan deletes: look at the flat reference
-		// list first, and resolve per argument only when one of them may be a cause.
-		cr := e.plan.Config.Declared[o.configAddr]
-		if cr == nil {
-			return nil
+		// Most blocks refer to nothing the plan deletes: look at the resources the
+		// block refers to first (kept for the next level), and resolve per argument
+		// only when one of them may be a cause.
+		if o.refLocals == nil {
+			o.refLocals = []string{}
+			if cr := e.plan.Config.Declared[o.configAddr]; cr != nil {
+				for _, ref := range cr.References {
+					if l := resourceOf(ref); l != "" {
+						o.refLocals = append(o.refLocals, l)
+					}
+				}
+			}
 		}
 		may := false
-		for _, ref := range cr.References {
-			if locals[resourceOf(ref)] {
+		for _, l := range o.refLocals {
+			if locals[l] {
 				may = true
 				break
 			}
@@ -537,21 +582,21 @@ func (e *engine) refFor(depType, attr, targetType string) *knowledge.Reference {
 // knowledge base's references for o's type, and through a generic scan of every
 // string for ARNs and unique ids. Only the top-level attributes whose bytes hold an
 // indexed value are decoded.
-func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool) []match {
+func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, depth int) []match {
 	var out []match
 	t, known := e.kb.Type(o.typ)
 	refKeys := e.refKeys(o.typ)
 	relevant := known && e.refsTarget(t, targets)
 	own := e.ownAttrs(o.typ)
-	for _, v := range o.values {
-		if !x.mayHit(v) {
+	for _, v := range o.values() {
+		if !x.mayHit(v, o.self(depth)) {
 			continue
 		}
 		generic := true
 		var attrs map[string]any
 		rawMembers(v, func(rawKey, mv []byte) bool {
 			isRef := relevant && refKeys[string(rawKey)]
-			if !isRef && !generic || !x.mayHit(mv) {
+			if !isRef && !generic || !x.mayHit(mv, o.self(depth)) {
 				return true
 			}
 			var val any
@@ -784,10 +829,7 @@ func (e *engine) record(o *object, m match, depth int) (report.Impact, bool) {
 			continue
 		}
 		im.Recovery = append(im.Recovery, id)
-		if e.steps[id] == nil {
-			e.steps[id] = map[string]bool{}
-		}
-		e.steps[id][o.address] = true
+		e.steps[id] = true
 	}
 	e.impacts = append(e.impacts, im)
 	return im, true

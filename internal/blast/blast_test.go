@@ -191,7 +191,7 @@ func TestExtraStates(t *testing.T) {
 }
 
 func TestIndexLookup(t *testing.T) {
-	x := newIndex()
+	x := newIndex(0)
 	x.add("arn:aws:logs:us-east-1:1:log-group:/ecs/api", hit{cause: 0, kind: knowledge.KindARN})
 	x.add(roleID, hit{cause: 1, kind: knowledge.KindUniqueID})
 	x.add("api", hit{cause: 2, kind: knowledge.KindName})
@@ -217,10 +217,10 @@ func TestIndexLookup(t *testing.T) {
 			}
 		})
 	}
-	if !x.mayHit([]byte(`{"policy":"{\"Condition\":{\"StringLike\":{\"aws:userid\":\"` + roleID + `:*\"}}}"}`)) {
+	if !x.mayHit([]byte(`{"policy":"{\"Condition\":{\"StringLike\":{\"aws:userid\":\"`+roleID+`:*\"}}}"}`), -1) {
 		t.Error("mayHit misses a unique id inside an escaped JSON policy")
 	}
-	if x.mayHit([]byte(`{"name":"apis","arn":"arn:aws:logs:us-east-1:1:log-group:/ecs/apiary"}`)) {
+	if x.mayHit([]byte(`{"name":"apis","arn":"arn:aws:logs:us-east-1:1:log-group:/ecs/apiary"}`), -1) {
 		t.Error("mayHit matches values that only share a prefix")
 	}
 }

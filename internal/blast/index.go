@@ -25,7 +25,10 @@ type hit struct {
 // Each lookup costs one map access per separator in the value, never a substring
 // search over every identifier.
 type index struct {
-	byValue map[string][]hit
+	// byValue maps a value to its first hit in hits; further hits of the same value
+	// are chained through next (-1 ends), which saves a slice per value.
+	byValue map[string]int32
+	hits    []hitNode
 	// ends marks the (first byte, last byte) pairs of indexed values: a token whose
 	// pair is unmarked cannot be one, and costs no map lookup.
 	ends [1 << 16 / 64]uint64
@@ -33,18 +36,47 @@ type index struct {
 	contained bool
 }
 
-func newIndex() *index { return &index{byValue: map[string][]hit{}} }
+// hitNode is a hit and the index of the next hit of the same value.
+type hitNode struct {
+	hit
+	next int32
+}
+
+func newIndex(hint int) *index {
+	return &index{byValue: make(map[string]int32, hint), hits: make([]hitNode, 0, hint)}
+}
+
+// each calls fn for every hit of v, in the order they were added.
+func (x *index) each(v string, fn func(h hit)) {
+	i, ok := x.byValue[v]
+	if !ok {
+		return
+	}
+	for ; i >= 0; i = x.hits[i].next {
+		fn(x.hits[i].hit)
+	}
+}
 
 func (x *index) add(v string, h hit) {
 	if len(v) < minIdentifier {
 		return
 	}
-	for _, old := range x.byValue[v] {
-		if old.cause == h.cause && old.kind == h.kind {
-			return
+	last := int32(-1)
+	if i, ok := x.byValue[v]; ok {
+		for ; i >= 0; i = x.hits[i].next {
+			if x.hits[i].cause == h.cause && x.hits[i].kind == h.kind {
+				return
+			}
+			last = i
 		}
 	}
-	x.byValue[v] = append(x.byValue[v], h)
+	x.hits = append(x.hits, hitNode{hit: h, next: -1})
+	n := int32(len(x.hits) - 1)
+	if last < 0 {
+		x.byValue[v] = n
+	} else {
+		x.hits[last].next = n
+	}
 	e := endsOf(v)
 	x.ends[e/64] |= 1 << (e % 64)
 	if h.kind == knowledge.KindARN || h.kind == knowledge.KindUniqueID {
@@ -77,9 +109,7 @@ func (x *index) lookup(v string, fn func(value string, h hit)) {
 	if len(v) < minIdentifier {
 		return
 	}
-	for _, h := range x.byValue[v] {
-		fn(v, h)
-	}
+	x.each(v, func(h hit) { fn(v, h) })
 	if !x.contained {
 		return
 	}
@@ -88,19 +118,19 @@ func (x *index) lookup(v string, fn func(value string, h hit)) {
 			continue
 		}
 		p := v[:i]
-		for _, h := range x.byValue[p] {
+		x.each(p, func(h hit) {
 			if h.kind == knowledge.KindARN || h.kind == knowledge.KindUniqueID {
 				fn(p, h)
 			}
-		}
+		})
 	}
 }
 
 // mayHit reports whether any token of raw, a JSON document as bytes, is (or starts
-// with) an indexed value. It is the cheap test run on every candidate before its
+// with) an indexed value of a cause other than self (-1 for none). It is the cheap test run on every candidate before its
 // values are decoded: tokens end at JSON punctuation, quotes, backslashes (so strings
 // holding JSON documents, such as policies, are tokenised too) and whitespace.
-func (x *index) mayHit(raw []byte) bool {
+func (x *index) mayHit(raw []byte, self int) bool {
 	start := -1
 	for i := 0; i < len(raw); i++ {
 		if !sepTable[raw[i]] {
@@ -113,32 +143,42 @@ func (x *index) mayHit(raw []byte) bool {
 			// A member name ("name": or \"Name\":) is never an identifier.
 			key := i+1 < len(raw) && raw[i] == '"' && raw[i+1] == ':' ||
 				i+2 < len(raw) && raw[i] == '\\' && raw[i+1] == '"' && raw[i+2] == ':'
-			if !key && x.tokenHits(raw[start:i]) {
+			if !key && x.tokenHits(raw[start:i], self) {
 				return true
 			}
 		}
 		start = -1
 	}
-	return start >= 0 && len(raw)-start >= minIdentifier && x.tokenHits(raw[start:])
+	return start >= 0 && len(raw)-start >= minIdentifier && x.tokenHits(raw[start:], self)
 }
 
-func (x *index) tokenHits(tok []byte) bool {
-	if x.maybe(endsOf(tok)) {
-		if _, ok := x.byValue[string(tok)]; ok {
-			return true
-		}
+func (x *index) tokenHits(tok []byte, self int) bool {
+	if x.maybe(endsOf(tok)) && x.other(string(tok), self) {
+		return true
 	}
 	if !x.contained {
 		return false
 	}
 	for i := minIdentifier; i < len(tok); i++ {
 		if c := tok[i]; c == ':' || c == '/' {
-			if !x.maybe(endsOf(tok[:i])) {
-				continue
-			}
-			if _, ok := x.byValue[string(tok[:i])]; ok {
+			if x.maybe(endsOf(tok[:i])) && x.other(string(tok[:i]), self) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// other reports whether hits name a cause other than self: an object's own
+// identifiers in its own values (its name in its tags) are not a dependency.
+func (x *index) other(v string, self int) bool {
+	i, ok := x.byValue[v]
+	if !ok {
+		return false
+	}
+	for ; i >= 0; i = x.hits[i].next {
+		if x.hits[i].cause != self {
+			return true
 		}
 	}
 	return false
