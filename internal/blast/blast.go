@@ -592,11 +592,12 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 		if !x.mayHit(v, o.self(depth)) {
 			continue
 		}
-		generic := true
 		var attrs map[string]any
 		rawMembers(v, func(rawKey, mv []byte) bool {
+			// A reference's attribute may hold any identifier kind; elsewhere only
+			// ARNs and unique ids count (the generic scan).
 			isRef := relevant && refKeys[string(rawKey)]
-			if !isRef && !generic || !x.mayHit(mv, o.self(depth)) {
+			if !x.mayHitKinds(mv, o.self(depth), !isRef) {
 				return true
 			}
 			var val any
@@ -610,7 +611,7 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 				}
 				attrs[key] = val
 			}
-			if !generic || own[key] {
+			if own[key] {
 				return true
 			}
 			// Generic scan: ARNs and unique ids anywhere, for what the references do

@@ -130,7 +130,11 @@ func (x *index) lookup(v string, fn func(value string, h hit)) {
 // with) an indexed value of a cause other than self (-1 for none). It is the cheap test run on every candidate before its
 // values are decoded: tokens end at JSON punctuation, quotes, backslashes (so strings
 // holding JSON documents, such as policies, are tokenised too) and whitespace.
-func (x *index) mayHit(raw []byte, self int) bool {
+func (x *index) mayHit(raw []byte, self int) bool { return x.mayHitKinds(raw, self, false) }
+
+// mayHitKinds is mayHit, counting only ARNs and unique ids when contained is true
+// (what the generic scan looks for).
+func (x *index) mayHitKinds(raw []byte, self int, arnsOnly bool) bool {
 	start := -1
 	for i := 0; i < len(raw); i++ {
 		if !sepTable[raw[i]] {
@@ -143,17 +147,17 @@ func (x *index) mayHit(raw []byte, self int) bool {
 			// A member name ("name": or \"Name\":) is never an identifier.
 			key := i+1 < len(raw) && raw[i] == '"' && raw[i+1] == ':' ||
 				i+2 < len(raw) && raw[i] == '\\' && raw[i+1] == '"' && raw[i+2] == ':'
-			if !key && x.tokenHits(raw[start:i], self) {
+			if !key && x.tokenHits(raw[start:i], self, arnsOnly) {
 				return true
 			}
 		}
 		start = -1
 	}
-	return start >= 0 && len(raw)-start >= minIdentifier && x.tokenHits(raw[start:], self)
+	return start >= 0 && len(raw)-start >= minIdentifier && x.tokenHits(raw[start:], self, arnsOnly)
 }
 
-func (x *index) tokenHits(tok []byte, self int) bool {
-	if x.maybe(endsOf(tok)) && x.other(string(tok), self) {
+func (x *index) tokenHits(tok []byte, self int, arnsOnly bool) bool {
+	if x.maybe(endsOf(tok)) && x.other(string(tok), self, arnsOnly) {
 		return true
 	}
 	if !x.contained {
@@ -161,7 +165,7 @@ func (x *index) tokenHits(tok []byte, self int) bool {
 	}
 	for i := minIdentifier; i < len(tok); i++ {
 		if c := tok[i]; c == ':' || c == '/' {
-			if x.maybe(endsOf(tok[:i])) && x.other(string(tok[:i]), self) {
+			if x.maybe(endsOf(tok[:i])) && x.other(string(tok[:i]), self, true) {
 				return true
 			}
 		}
@@ -171,13 +175,14 @@ func (x *index) tokenHits(tok []byte, self int) bool {
 
 // other reports whether hits name a cause other than self: an object's own
 // identifiers in its own values (its name in its tags) are not a dependency.
-func (x *index) other(v string, self int) bool {
+func (x *index) other(v string, self int, arnsOnly bool) bool {
 	i, ok := x.byValue[v]
 	if !ok {
 		return false
 	}
 	for ; i >= 0; i = x.hits[i].next {
-		if x.hits[i].cause != self {
+		h := x.hits[i]
+		if h.cause != self && (!arnsOnly || h.kind == knowledge.KindARN || h.kind == knowledge.KindUniqueID) {
 			return true
 		}
 	}
