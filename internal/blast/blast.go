@@ -184,6 +184,10 @@ type engine struct {
 	broken map[string]bool
 	steps  map[string]bool // step ids the impacts call for
 
+	// referable marks the types something can depend on: a knowledge reference
+	// targets them, or they have an ARN the generic scan can find. Only a broken
+	// dependent of such a type is searched for dependents of its own.
+	referable map[string]bool
 	// byChange finds the candidate object of a plan change.
 	byChange map[*plan.Change]*object
 
@@ -227,7 +231,7 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 		depth = MaxDepth
 	}
 	e := &engine{kb: kb, plan: p, depth: depth, seen: map[impactKey]bool{}, broken: map[string]bool{}, steps: map[string]bool{},
-		byChange: map[*plan.Change]*object{}, refKeyCache: map[string]map[string]bool{}, ownCache: map[string]map[string]bool{}}
+		byChange: map[*plan.Change]*object{}, referable: map[string]bool{}, refKeyCache: map[string]map[string]bool{}, ownCache: map[string]map[string]bool{}}
 	n := len(p.Changes)
 	for _, st := range states {
 		n += len(st.Resources)
@@ -388,7 +392,7 @@ func (e *engine) search(level []int, depth int) []int {
 	var next []int
 	for i, o := range e.objects {
 		for _, m := range e.keep(o, found[i]) {
-			if im, ok := e.record(o, m, depth); ok && depth < e.depth && im.DataLoss != string(knowledge.LossNone) {
+			if im, ok := e.record(o, m, depth); ok && depth < e.depth && im.DataLoss != string(knowledge.LossNone) && e.referable[o.typ] {
 				root := e.causes[e.causes[m.cause].root]
 				key := root.obj.address + "\x00" + o.source + "\x00" + o.address
 				if !e.broken[key] && !e.isCause(o) {
@@ -441,6 +445,8 @@ func (e *engine) prepare() {
 		if _, ok := e.ownCache[o.typ]; !ok {
 			e.refKeys(o.typ)
 			e.ownAttrs(o.typ)
+			t, known := e.kb.Type(o.typ)
+			e.referable[o.typ] = !known || len(e.kb.ReferencesTo(o.typ)) > 0 || len(t.IdentifiersOf(knowledge.KindARN)) > 0
 		}
 	}
 }
@@ -589,7 +595,9 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 	relevant := known && e.refsTarget(t, targets)
 	own := e.ownAttrs(o.typ)
 	for _, v := range o.values() {
-		if !x.mayHit(v, o.self(depth)) {
+		// A type none of whose references may point at this level's causes can only
+		// hold them as ARNs or unique ids.
+		if !x.mayHitKinds(v, o.self(depth), !relevant) {
 			continue
 		}
 		var attrs map[string]any
@@ -926,11 +934,12 @@ func (e *engine) finish(res *Result) {
 	if res.Impacts == nil {
 		res.Impacts = []report.Impact{}
 	}
+	type dep struct{ source, address string }
 	causes := map[string]bool{}
-	deps := map[string]bool{}
+	deps := map[dep]bool{}
 	for _, im := range res.Impacts {
 		causes[im.Root] = true
-		deps[im.Source+"\x00"+im.Dependent] = true
+		deps[dep{im.Source, im.Dependent}] = true
 		res.Summary.ByClass[im.DataLoss]++
 	}
 	res.Summary.Causes, res.Summary.Dependents = len(causes), len(deps)
@@ -961,14 +970,15 @@ func (e *engine) runbook(impacts []report.Impact) []report.Step {
 	for i, s := range out {
 		pos[s.ID] = i
 	}
-	added := map[string]bool{}
+	type stepFor struct{ step, dependent string }
+	added := map[stepFor]bool{}
 	for _, im := range impacts {
 		for _, id := range im.Recovery {
 			i, ok := pos[id]
-			if !ok || added[id+"\x00"+im.Dependent] {
+			if !ok || added[stepFor{id, im.Dependent}] {
 				continue
 			}
-			added[id+"\x00"+im.Dependent] = true
+			added[stepFor{id, im.Dependent}] = true
 			out[i].For = append(out[i].For, im.Dependent)
 		}
 	}
