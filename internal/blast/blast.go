@@ -534,8 +534,9 @@ func (e *engine) resolveConfig(configAddr string) []configTarget {
 	}
 	prefix := modulePath(configAddr)
 	var ts []configTarget
-	for attr, refs := range cr.AttributeReferences {
-		for _, ref := range refs {
+	for _, ar := range cr.AttributeReferences {
+		attr := ar.Attribute
+		for _, ref := range ar.References {
 			local := resourceOf(ref)
 			if local == "" {
 				continue

@@ -540,10 +540,7 @@ func (d *decoder) declare(prefix string, m *wireConfigModule) {
 			if len(refs) == 0 {
 				return true
 			}
-			if cr.AttributeReferences == nil {
-				cr.AttributeReferences = map[string][]string{}
-			}
-			cr.AttributeReferences[key] = refs
+			cr.AttributeReferences = append(cr.AttributeReferences, AttributeReferences{Attribute: key, References: refs})
 			for _, ref := range refs {
 				if !seen[ref] {
 					seen[ref] = true

@@ -162,9 +162,9 @@ func TestDecodeKeepsWhatTheReviewNeeds(t *testing.T) {
 	wantConfig := map[string]*ConfigResource{
 		"aws_s3_bucket.new": {Address: "aws_s3_bucket.new", Type: "aws_s3_bucket", Name: "new",
 			References: []string{"var.env", "local.prefix", "aws_s3_bucket.logs.id", "aws_s3_bucket.logs"},
-			AttributeReferences: map[string][]string{
-				"bucket":  {"var.env", "local.prefix"},
-				"logging": {"aws_s3_bucket.logs.id", "aws_s3_bucket.logs", "var.env"},
+			AttributeReferences: []AttributeReferences{
+				{Attribute: "bucket", References: []string{"var.env", "local.prefix"}},
+				{Attribute: "logging", References: []string{"aws_s3_bucket.logs.id", "aws_s3_bucket.logs", "var.env"}},
 			}},
 		"aws_iam_role.r":                          {Address: "aws_iam_role.r", Type: "aws_iam_role", Name: "r", References: []string{"var.n"}},
 		"data.aws_caller_identity.me":             {Address: "data.aws_caller_identity.me", Type: "aws_caller_identity", Name: "me"},

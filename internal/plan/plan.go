@@ -166,10 +166,18 @@ type ConfigResource struct {
 	// References are the addresses its expressions refer to, as Terraform lists them
 	// (module-relative, e.g. aws_iam_role.exec.arn), deduplicated.
 	References []string
-	// AttributeReferences maps each top-level argument or block of the resource to the
-	// addresses its expression refers to, as in References; arguments without references
-	// are absent.
-	AttributeReferences map[string][]string
+	// AttributeReferences lists, per top-level argument or block of the resource in
+	// document order, the addresses its expression refers to, as in References;
+	// arguments without references are absent.
+	AttributeReferences []AttributeReferences
+}
+
+// AttributeReferences are the references of one argument or block of a resource.
+type AttributeReferences struct {
+	// Attribute is the argument or block name, e.g. "role" or "extended_s3_configuration".
+	Attribute string
+	// References are the addresses its expression refers to.
+	References []string
 }
 
 // Declares reports whether the configuration declares the block of a change's address.
