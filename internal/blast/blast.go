@@ -14,6 +14,7 @@ package blast
 import (
 	"encoding/json"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -359,7 +360,7 @@ func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.Ide
 func (e *engine) search(level []int, depth int) []int {
 	// The causes' own identifiers are read in parallel, then indexed in order.
 	e.parallelN(len(level), func(i int) { e.identifiers(e.causes[level[i]].obj, func(string, knowledge.IdentifierKind, string) {}) })
-	x := newIndex(4 * len(level))
+	x := newIndex(2 * len(level))
 	byConfig := map[configKey][]int{}
 	locals := map[string]bool{} // module-relative addresses of the causes
 	targets := map[string]bool{}
@@ -389,6 +390,11 @@ func (e *engine) search(level []int, depth int) []int {
 		}
 		found[i] = ms
 	})
+	total := 0
+	for _, ms := range found {
+		total += len(ms)
+	}
+	e.impacts = slices.Grow(e.impacts, total)
 	var next []int
 	for i, o := range e.objects {
 		for _, m := range e.keep(o, found[i]) {
