@@ -381,29 +381,33 @@ func (e *engine) search(level []int, depth int) []int {
 	}
 	// Scanning is read-only and parallel; recording is sequential and in object order,
 	// so the result does not depend on scheduling.
-	found := make([][]match, len(e.objects))
+	found := make([][]pending, len(e.objects))
 	e.parallel(func(i int) {
 		o := e.objects[i]
 		ms := e.matchConfig(o, byConfig, locals)
 		if !x.empty() {
 			ms = append(ms, e.matchIdentifiers(o, x, targets, depth)...)
 		}
-		found[i] = ms
+		for _, m := range e.keep(o, ms) {
+			found[i] = append(found[i], e.impactFor(o, m, depth))
+		}
 	})
 	total := 0
-	for _, ms := range found {
-		total += len(ms)
+	for _, ps := range found {
+		total += len(ps)
 	}
 	e.impacts = slices.Grow(e.impacts, total)
 	var next []int
 	for i, o := range e.objects {
-		for _, m := range e.keep(o, found[i]) {
-			if im, ok := e.record(o, m, depth); ok && depth < e.depth && im.DataLoss != string(knowledge.LossNone) && e.referable[o.typ] {
-				root := e.causes[e.causes[m.cause].root]
+		for j := range found[i] {
+			p := &found[i][j]
+			if e.record(p) && depth < e.depth && p.im.DataLoss != string(knowledge.LossNone) && e.referable[o.typ] {
+				rootIdx := e.causes[p.cause].root
+				root := e.causes[rootIdx]
 				key := root.obj.address + "\x00" + o.source + "\x00" + o.address
 				if !e.broken[key] && !e.isCause(o) {
 					e.broken[key] = true
-					e.causes = append(e.causes, &cause{obj: o, action: "broken", root: e.causes[m.cause].root, depth: depth + 1, replaced: root.replaced})
+					e.causes = append(e.causes, &cause{obj: o, action: "broken", root: rootIdx, depth: depth + 1, replaced: root.replaced})
 					next = append(next, len(e.causes)-1)
 				}
 			}
@@ -797,15 +801,11 @@ func (e *engine) keep(o *object, found []match) []match {
 	return out
 }
 
-// record turns a match into an impact, once per (root, dependent, via).
-func (e *engine) record(o *object, m match, depth int) (report.Impact, bool) {
+// impactFor turns a match into an impact. It only reads the engine, so it runs in
+// the parallel scan.
+func (e *engine) impactFor(o *object, m match, depth int) pending {
 	c := e.causes[m.cause]
 	root := e.causes[c.root]
-	key := impactKey{root.obj.address, c.obj.address, o.source, o.address, m.via}
-	if e.seen[key] {
-		return report.Impact{}, false
-	}
-	e.seen[key] = true
 	im := report.Impact{
 		Cause: c.obj.address, CauseType: c.obj.typ, CauseAction: c.action, Root: root.obj.address, Depth: depth,
 		Dependent: o.address, Type: o.typ, Source: o.source, Via: m.via, FoundBy: m.foundBy,
@@ -845,10 +845,28 @@ func (e *engine) record(o *object, m match, depth int) (report.Impact, bool) {
 			continue
 		}
 		im.Recovery = append(im.Recovery, id)
+	}
+	return pending{im: im, cause: m.cause, key: impactKey{root.obj.address, c.obj.address, o.source, o.address, m.via}}
+}
+
+// pending is an impact built during the parallel scan, recorded afterwards.
+type pending struct {
+	im    report.Impact
+	cause int
+	key   impactKey
+}
+
+// record adds an impact unless the same one was recorded already.
+func (e *engine) record(p *pending) bool {
+	if e.seen[p.key] {
+		return false
+	}
+	e.seen[p.key] = true
+	for _, id := range p.im.Recovery {
 		e.steps[id] = true
 	}
-	e.impacts = append(e.impacts, im)
-	return im, true
+	e.impacts = append(e.impacts, p.im)
+	return true
 }
 
 // kindAttr is the cause attribute the matched identifier came from, to check it is
