@@ -84,8 +84,6 @@ func (x *index) add(v string, h hit) {
 	}
 }
 
-func isSep(c byte) bool { return sepTable[c] }
-
 // sepTable marks the bytes that end a token: JSON punctuation, quotes, backslashes
 // (so strings holding JSON documents are tokenised too) and whitespace. A table is
 // faster than a switch in the scan loop.
@@ -127,12 +125,12 @@ func (x *index) lookup(v string, fn func(value string, h hit)) {
 }
 
 // mayHit reports whether any token of raw, a JSON document as bytes, is (or starts
-// with) an indexed value of a cause other than self (-1 for none). It is the cheap test run on every candidate before its
-// values are decoded: tokens end at JSON punctuation, quotes, backslashes (so strings
-// holding JSON documents, such as policies, are tokenised too) and whitespace.
+// with) an indexed value of a cause other than self (-1 for none). It is the cheap
+// test run on every candidate before its values are decoded: tokens end at the bytes
+// of sepTable, so strings holding JSON documents, such as policies, are tokenised too.
 func (x *index) mayHit(raw []byte, self int) bool { return x.mayHitKinds(raw, self, false) }
 
-// mayHitKinds is mayHit, counting only ARNs and unique ids when contained is true
+// mayHitKinds is mayHit, counting only ARNs and unique ids when arnsOnly is true
 // (what the generic scan looks for).
 func (x *index) mayHitKinds(raw []byte, self int, arnsOnly bool) bool {
 	start := -1
