@@ -15,7 +15,7 @@ import (
 // (loaded once, outside the timer).
 func BenchmarkAnalyze(b *testing.B) {
 	kb := loadKB(b)
-	keep := Retain(kb)
+	keep := RetainUnchanged(kb)
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		for _, depth := range []int{1, DefaultDepth} {
 			b.Run(fmt.Sprintf("wrong-state/%d/depth-%d", n, depth), func(b *testing.B) {

@@ -51,11 +51,11 @@ type Result struct {
 	Summary report.BlastSummary
 }
 
-// Retain is what the plan decoder must keep for the blast radius: planned values
-// and the values of unchanged resources of every type the knowledge base knows to
-// depend on others. Unchanged resources of other types are scanned only in extra
-// states, which keeps the memory of a large plan bounded.
-func Retain(kb *knowledge.Base) func(resourceType string) bool {
+// RetainUnchanged is the set of types whose unchanged resources the plan decoder must
+// keep (plan.Retain.Unchanged) for the blast radius: every type the knowledge base
+// knows to depend on others. Unchanged resources of other types are scanned only in
+// extra states, which keeps the memory of a large plan bounded.
+func RetainUnchanged(kb *knowledge.Base) func(resourceType string) bool {
 	dependent := map[string]bool{}
 	for _, name := range kb.Types() {
 		if t, _ := kb.Type(name); len(t.References) > 0 {

@@ -78,7 +78,7 @@ func planJSON(t *testing.T, changes []rc, config map[string]map[string][]string)
 func analyze(t *testing.T, doc string, states ...*state.State) *Result {
 	t.Helper()
 	kb := loadKB(t)
-	keep := Retain(kb)
+	keep := RetainUnchanged(kb)
 	p, err := plan.DecodeRetaining(strings.NewReader(doc), "test", plan.Retain{After: keep, Unchanged: keep})
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,7 @@ func TestCorpus(t *testing.T) {
 		}
 		states = append(states, st)
 	}
-	keep := Retain(kb)
+	keep := RetainUnchanged(kb)
 	total := 0
 	for _, f := range plans {
 		t.Run(filepath.Base(f), func(t *testing.T) {

@@ -34,7 +34,7 @@ func loadPlan(t testing.TB, kb *knowledge.Base, path string) *plan.Plan {
 		t.Fatalf("%v (regenerate with scripts/fixtures/seed-roles.sh)", err)
 	}
 	defer f.Close()
-	keep := Retain(kb)
+	keep := RetainUnchanged(kb)
 	p, err := plan.DecodeRetaining(f, filepath.Base(path), plan.Retain{After: keep, Unchanged: keep})
 	if err != nil {
 		t.Fatal(err)

@@ -35,7 +35,7 @@ func seedReport(t *testing.T, planFile string) *report.Report {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	keep := blast.Retain(kb)
+	keep := blast.RetainUnchanged(kb)
 	p, err := plan.DecodeRetaining(f, planFile, plan.Retain{After: keep, Unchanged: keep})
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,7 @@ func Retain(rulesAfter func(resourceType string) bool) plan.Retain {
 	if err != nil {
 		return plan.Retain{After: rulesAfter}
 	}
-	dependent, planned := blast.Retain(kb), blast.RetainPlanned(kb)
+	dependent, planned := blast.RetainUnchanged(kb), blast.RetainPlanned(kb)
 	return plan.Retain{
 		After: func(t string) bool {
 			return planned(t) || rulesAfter != nil && rulesAfter(t)
