@@ -71,7 +71,8 @@ func TestSeed001(t *testing.T) {
 		"AWS_EC2_METADATA_SERVICE_ENDPOINT": h.imds,
 	}
 	ctxs := h.contexts(t, env, "ssm-run-command", "ssm-session")
-	rep := Explain(context.Background(), ctxs, Options{SDK: sdkChild()})
+	// A generous budget: this test is about which source wins, not about IMDS latency.
+	rep := Explain(context.Background(), ctxs, Options{SDK: sdkChild(), IMDSBudget: 5 * time.Second})
 
 	run, sess := rep.Contexts[0], rep.Contexts[1]
 	type summary struct {
