@@ -5,7 +5,7 @@ package report
 
 // SchemaVersion is the version of the JSON report. The minor number grows when fields
 // are added; the major number when a field changes meaning or disappears.
-const SchemaVersion = "1.0"
+const SchemaVersion = "1.1"
 
 // Report is the result of reviewing one plan.
 type Report struct {
