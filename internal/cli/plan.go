@@ -112,7 +112,7 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 		accounts = cfg.Accounts
 	}
 	for _, a := range accounts {
-		if len(a) != 12 || strings.Trim(a, "0123456789") != "" {
+		if !config.ValidAccountID(a) {
 			return nil, fmt.Errorf("--account %q: want a 12-digit AWS account id", a)
 		}
 	}

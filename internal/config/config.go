@@ -147,7 +147,10 @@ func Load(path string) (Config, error) {
 	return c, nil
 }
 
-var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+// ValidAccountID reports whether a is an AWS account id: exactly twelve digits.
+func ValidAccountID(a string) bool {
+	return len(a) == 12 && strings.Trim(a, "0123456789") == ""
+}
 
 // Parse reads configuration from r; name is used in errors. Unknown keys are errors, so
 // a typo does not silently disable a setting.
@@ -160,7 +163,7 @@ func Parse(r io.Reader, name string) (Config, error) {
 	}
 	c.Path = name
 	for _, a := range c.Accounts {
-		if !accountRE.MatchString(a) {
+		if !ValidAccountID(a) {
 			return Config{}, fmt.Errorf("%s: accounts: %q is not a 12-digit AWS account id (quote ids in YAML so leading zeros survive)", name, a)
 		}
 	}
