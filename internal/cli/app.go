@@ -56,6 +56,7 @@ type App struct {
 // Main runs hiyari with args and returns the process exit code.
 func Main(ctx context.Context, streams IO, args []string, environ []string) int {
 	app := &App{Ctx: ctx, IO: streams, Env: NewEnv(environ)}
+	defer startProfiles(app)()
 	root := newRootCmd(app)
 	root.SetArgs(args)
 	root.SetIn(streams.In)

@@ -1,0 +1,261 @@
+package jsonscan
+
+import (
+	"bytes"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// The walkers below read values a Validator has accepted. On anything else they never
+// panic: they stop, and ValueEnd returns -1.
+
+// SkipSpace returns the offset of the first byte at or after i that is not JSON
+// whitespace.
+func SkipSpace(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\n', '\r', '\t':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// Trim drops the whitespace around a value.
+func Trim(b []byte) []byte {
+	i := SkipSpace(b, 0)
+	j := len(b)
+	for j > i {
+		switch b[j-1] {
+		case ' ', '\n', '\r', '\t':
+			j--
+			continue
+		}
+		break
+	}
+	return b[i:j]
+}
+
+// stringEnd returns the offset just past the string that starts at b[i], or -1.
+func stringEnd(b []byte, i int) int {
+	j := i + 1
+	for {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			return -1
+		}
+		j += k
+		n := 0
+		for m := j - 1; m > i && b[m] == '\\'; m-- {
+			n++
+		}
+		if n%2 == 0 {
+			return j + 1
+		}
+		j++
+	}
+}
+
+// ValueEnd returns the offset just past the value that starts at b[i] (after any
+// whitespace), or -1 when there is none.
+func ValueEnd(b []byte, i int) int {
+	i = SkipSpace(b, i)
+	if i >= len(b) {
+		return -1
+	}
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				e := stringEnd(b, j)
+				if e < 0 {
+					return -1
+				}
+				j = e - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return -1
+	default:
+		j := i
+		for j < len(b) {
+			switch b[j] {
+			case ',', '}', ']', ' ', '\n', '\r', '\t':
+				return j
+			}
+			j++
+		}
+		return j
+	}
+}
+
+// Members calls fn with each member of the object b, in order, until fn returns false.
+// key is the name as written, without its quotes (escaped reports backslashes in it);
+// val is the member's value without surrounding whitespace. Both are slices of b.
+func Members(b []byte, fn func(key []byte, escaped bool, val []byte) bool) {
+	i := SkipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return
+	}
+	i++
+	for {
+		i = SkipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			return
+		}
+		kEnd := stringEnd(b, i)
+		if kEnd < 0 {
+			return
+		}
+		key := b[i+1 : kEnd-1]
+		i = SkipSpace(b, kEnd)
+		if i >= len(b) || b[i] != ':' {
+			return
+		}
+		vStart := SkipSpace(b, i+1)
+		vEnd := ValueEnd(b, vStart)
+		if vEnd < 0 {
+			return
+		}
+		if !fn(key, bytes.IndexByte(key, '\\') >= 0, b[vStart:vEnd:vEnd]) {
+			return
+		}
+		i = SkipSpace(b, vEnd)
+		if i >= len(b) || b[i] != ',' {
+			return
+		}
+		i++
+	}
+}
+
+// Elements calls fn with each element of the array b, in order, until fn returns false.
+func Elements(b []byte, fn func(val []byte) bool) {
+	i := SkipSpace(b, 0)
+	if i >= len(b) || b[i] != '[' {
+		return
+	}
+	i = SkipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return
+	}
+	for {
+		vStart := SkipSpace(b, i)
+		vEnd := ValueEnd(b, vStart)
+		if vEnd < 0 {
+			return
+		}
+		if !fn(b[vStart:vEnd:vEnd]) {
+			return
+		}
+		i = SkipSpace(b, vEnd)
+		if i >= len(b) || b[i] != ',' {
+			return
+		}
+		i++
+	}
+}
+
+// Kind is the first byte of a value: '{', '[', '"', 't', 'f', 'n', '0' for a number,
+// or 0 when b holds no value.
+func Kind(b []byte) byte {
+	i := SkipSpace(b, 0)
+	if i >= len(b) {
+		return 0
+	}
+	switch c := b[i]; c {
+	case '{', '[', '"', 't', 'f', 'n':
+		return c
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return '0'
+	}
+	return 0
+}
+
+// Unquote decodes the JSON string b (with its quotes). ok is false when b is not a
+// well-formed string.
+func Unquote(b []byte) (string, bool) {
+	s, ok := AppendUnquoted(nil, b)
+	if !ok {
+		return "", false
+	}
+	return string(s), true
+}
+
+// AppendUnquoted appends the decoded JSON string b (with its quotes) to dst.
+func AppendUnquoted(dst, b []byte) ([]byte, bool) {
+	b = Trim(b)
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return dst, false
+	}
+	b = b[1 : len(b)-1]
+	if bytes.IndexByte(b, '\\') < 0 {
+		return append(dst, b...), true
+	}
+	return unescape(dst, b)
+}
+
+// UnescapeKey decodes a member name as Members hands it out (without quotes).
+func UnescapeKey(dst, key []byte) ([]byte, bool) { return unescape(dst, key) }
+
+func unescape(dst, b []byte) ([]byte, bool) {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c != '\\' {
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		if i+1 >= len(b) {
+			return dst, false
+		}
+		switch b[i+1] {
+		case '"', '\\', '/':
+			dst = append(dst, b[i+1])
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
+		case 'n':
+			dst = append(dst, '\n')
+		case 'r':
+			dst = append(dst, '\r')
+		case 't':
+			dst = append(dst, '\t')
+		case 'u':
+			r, ok, _ := hex4(b, i+2)
+			if !ok {
+				return dst, false
+			}
+			i += 6
+			if utf16.IsSurrogate(r) {
+				r2, ok2, _ := hex4(b, i+2)
+				if !ok2 || i+1 >= len(b) || b[i] != '\\' || b[i+1] != 'u' {
+					return dst, false
+				}
+				r = utf16.DecodeRune(r, r2)
+				if r == utf8.RuneError {
+					return dst, false
+				}
+				i += 6
+			}
+			dst = utf8.AppendRune(dst, r)
+			continue
+		default:
+			return dst, false
+		}
+		i += 2
+	}
+	return dst, true
+}

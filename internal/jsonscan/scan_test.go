@@ -1,0 +1,245 @@
+package jsonscan
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/hiyari-dev/hiyari/internal/repotest"
+)
+
+// reference is jsontext's verdict on one value (duplicate names allowed: the plan
+// reader checks names where it reads them).
+func reference(b []byte) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(b), jsontext.AllowDuplicateNames(true))
+	if err := dec.SkipValue(); err != nil {
+		return err
+	}
+	if _, err := dec.ReadToken(); !errors.Is(err, io.EOF) {
+		return errors.New("trailing data")
+	}
+	return nil
+}
+
+// validate runs the Validator over b fed in pieces of size step.
+func validate(b []byte, step int) error {
+	var v Validator
+	at := 0
+	for {
+		stop := min(at+step, len(b))
+		n, done, err := v.Feed(b[at:stop], stop == len(b))
+		if err != nil {
+			return err
+		}
+		at += n
+		if done {
+			if SkipSpace(b, at) != len(b) {
+				return errors.New("trailing data")
+			}
+			return nil
+		}
+		if stop == len(b) {
+			return errors.New("not done at EOF")
+		}
+		if n == 0 && stop < len(b) {
+			step *= 2 // a token longer than the piece: give more, as Stream does
+		}
+	}
+}
+
+var cases = []struct {
+	in string
+	ok bool
+}{
+	{`{}`, true}, {`[]`, true}, {`"x"`, true}, {`0`, true}, {`-0.5e+10`, true}, {`123`, true},
+	{`true`, true}, {`null`, true}, {` {"a" : [1, 2, {"b": null}], "c": "\u00e9\ud83d\ude00"} `, true},
+	{`{"a":1,"a":2}`, true}, {`"\/\b\f\n\r\t\\\""`, true}, {"\"é\"", true},
+	{``, false}, {`{`, false}, {`{"a"}`, false}, {`{"a":}`, false}, {`{"a":1,}`, false},
+	{`[1,]`, false}, {`[1 2]`, false}, {`01`, false}, {`1.`, false}, {`.5`, false}, {`-`, false},
+	{`1e`, false}, {`tru`, false}, {`nul`, false}, {`truex`, false}, {`"a`, false},
+	{"\"a\x01\"", false}, {"\"\xff\"", false}, {`"\x"`, false}, {`"\u12"`, false},
+	{`"\ud800"`, false}, {`"\udc00"`, false}, {`"\ud800\u0041"`, false}, {`{"a":1]`, false},
+	{`[1}`, false}, {`{1:2}`, false}, {`}`, false}, {`[`, false}, {`1 2`, false},
+	{strings.Repeat("[", 10001) + strings.Repeat("]", 10001), false},
+	{strings.Repeat("[", 100) + strings.Repeat("]", 100), true},
+}
+
+func TestValidatorAgreesWithJSONText(t *testing.T) {
+	for _, c := range cases {
+		for _, step := range []int{1, 3, 7, 1 << 20} {
+			got := validate([]byte(c.in), step)
+			if (got == nil) != c.ok {
+				t.Errorf("%.40q step %d: err %v, want ok=%v", c.in, step, got, c.ok)
+			}
+			if ref := reference([]byte(c.in)); (ref == nil) != c.ok {
+				t.Errorf("%.40q: jsontext says %v, the table says ok=%v", c.in, ref, c.ok)
+			}
+		}
+	}
+}
+
+func TestValidatorOnCorpus(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(repotest.Corpus(t), "*.json"))
+	if len(files) == 0 {
+		t.Fatal("no corpus files")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := validate(b, 4096); err != nil {
+			t.Errorf("%s: %v", filepath.Base(f), err)
+		}
+		// Every truncation is an error that says so.
+		b = Trim(b)
+		for _, cut := range []int{1, len(b) / 3, len(b) / 2, len(b) - 1} {
+			err := validate(b[:cut], 4096)
+			var se *SyntaxError
+			if !errors.As(err, &se) || !se.Truncated {
+				t.Errorf("%s cut at %d: %v, want a truncation", filepath.Base(f), cut, err)
+			}
+		}
+	}
+}
+
+func TestStreamWalk(t *testing.T) {
+	doc := `{"keep": {"a": [1, "x\"y"]}, "skip": [{"deep": [[[]]]}, "s"], "list": [10, 20, 30], "k\u0065y": true}`
+	for name, r := range map[string]io.Reader{
+		"whole":   strings.NewReader(doc),
+		"onebyte": iotest.OneByteReader(strings.NewReader(doc)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := NewStream(r, 4096)
+			if err := s.Begin('{'); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for {
+				more, err := s.More()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !more {
+					break
+				}
+				k, err := s.Key()
+				if err != nil {
+					t.Fatal(err)
+				}
+				key := string(k)
+				switch key {
+				case "keep", "key":
+					v, err := s.Value()
+					if err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, key+"="+string(v))
+				case "list":
+					if err := s.Begin('['); err != nil {
+						t.Fatal(err)
+					}
+					for {
+						more, err := s.More()
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !more {
+							break
+						}
+						v, err := s.Value()
+						if err != nil {
+							t.Fatal(err)
+						}
+						got = append(got, string(v))
+					}
+				default:
+					if err := s.Skip(); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if err := s.End(); err != nil {
+				t.Fatal(err)
+			}
+			want := `keep={"a": [1, "x\"y"]}|10|20|30|key=true`
+			if g := strings.Join(got, "|"); g != want {
+				t.Errorf("got %s\nwant %s", g, want)
+			}
+		})
+	}
+}
+
+func TestStreamLimits(t *testing.T) {
+	big := `["` + strings.Repeat("a", 5000) + `"]`
+	s := NewStream(strings.NewReader(big), 4096)
+	s.MaxValue = 4096
+	_, err := s.Value()
+	var se *SyntaxError
+	if !errors.As(err, &se) || !se.TooLarge {
+		t.Fatalf("a value over MaxValue: %v, want TooLarge", err)
+	}
+	if !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("message %q does not say the value is too large", err)
+	}
+}
+
+func TestMembersElementsUnquote(t *testing.T) {
+	var keys []string
+	Members([]byte(` { "a" : 1 , "b\"c": {"x": [1,2]}, "d": "e\u00e9" } `), func(k []byte, esc bool, v []byte) bool {
+		kk := string(k)
+		if esc {
+			d, _ := UnescapeKey(nil, k)
+			kk = string(d)
+		}
+		keys = append(keys, kk+"="+string(v))
+		return true
+	})
+	if g, w := strings.Join(keys, "|"), `a=1|b"c={"x": [1,2]}|d="e\u00e9"`; g != w {
+		t.Errorf("Members: got %s want %s", g, w)
+	}
+	var els []string
+	Elements([]byte(`[ 1, "two", [3], {"f":4} ]`), func(v []byte) bool { els = append(els, string(v)); return true })
+	if g, w := strings.Join(els, "|"), `1|"two"|[3]|{"f":4}`; g != w {
+		t.Errorf("Elements: got %s want %s", g, w)
+	}
+	for in, want := range map[string]string{`"plain"`: "plain", `"a\nb\u00e9\ud83d\ude00\/"`: "a\nbé😀/"} {
+		if got, ok := Unquote([]byte(in)); !ok || got != want {
+			t.Errorf("Unquote(%s) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, bad := range []string{`"a`, `x`, `"\q"`, `"\ud800"`} {
+		if _, ok := Unquote([]byte(bad)); ok {
+			t.Errorf("Unquote(%s) ok, want failure", bad)
+		}
+	}
+	// Never a panic on malformed input.
+	for _, bad := range []string{`{`, `{"a"`, `{"a":`, `{"a":[`, `[1,`, `{"a":"`, `[`} {
+		Members([]byte(bad), func([]byte, bool, []byte) bool { return true })
+		Elements([]byte(bad), func([]byte) bool { return true })
+		_ = ValueEnd([]byte(bad), 0)
+	}
+}
+
+// FuzzValidator checks the Validator against jsontext: the same inputs are accepted,
+// whatever the size of the pieces they arrive in.
+func FuzzValidator(f *testing.F) {
+	for _, c := range cases {
+		f.Add([]byte(c.in), uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, b []byte, step uint8) {
+		want := reference(b) == nil
+		got := validate(b, int(step)+1)
+		if (got == nil) != want {
+			t.Fatalf("validator says %v, jsontext says ok=%v", got, want)
+		}
+		Members(b, func([]byte, bool, []byte) bool { return true })
+		Elements(b, func([]byte) bool { return true })
+	})
+}
