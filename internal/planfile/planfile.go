@@ -100,6 +100,12 @@ func read(path string, lim limits) (*Planfile, error) {
 		return nil, &ReadError{Path: path, Problem: "not a readable zip archive (a planfile is one): " + err.Error(), Err: err}
 	}
 	defer zr.Close()
+	return readArchive(&zr.Reader, path, lim)
+}
+
+// readArchive reads the state identity from an opened planfile archive; path names it
+// in errors.
+func readArchive(zr *zip.Reader, path string, lim limits) (*Planfile, error) {
 	if len(zr.File) > lim.entries {
 		return nil, &ReadError{Path: path, Problem: fmt.Sprintf("archive has %d entries, more than a planfile has", len(zr.File))}
 	}
