@@ -124,7 +124,7 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := app.loadPlan(path, plan.LoadOptions{Dir: f.dir, TerraformBin: bin, Env: app.Env.Pairs(), Stdin: app.IO.In, Retain: retain})
+	p, err := app.loadPlan(path, plan.LoadOptions{Dir: f.dir, TerraformBin: bin, Env: app.Env.Pairs(), Stdin: app.IO.In, Retain: retain, Reference: app.Env.Get("HIYARI_PLAN_DECODER") == "reference"})
 	if err != nil {
 		return nil, err
 	}

@@ -259,3 +259,49 @@ func unescape(dst, b []byte) ([]byte, bool) {
 	}
 	return dst, true
 }
+
+// DuplicateName returns the first member name that appears twice in one object
+// anywhere inside the validated value b, as written (escapes kept).
+func DuplicateName(b []byte) ([]byte, bool) {
+	var dup []byte
+	var walk func(v []byte) bool
+	walk = func(v []byte) bool {
+		switch Kind(v) {
+		case '{':
+			var small [32][]byte
+			names := small[:0]
+			var many map[string]struct{}
+			Members(v, func(k []byte, _ bool, m []byte) bool {
+				if many != nil {
+					if _, ok := many[string(k)]; ok {
+						dup = k
+						return false
+					}
+					many[string(k)] = struct{}{}
+				} else {
+					for _, n := range names {
+						if string(n) == string(k) {
+							dup = k
+							return false
+						}
+					}
+					if len(names) == len(small) {
+						many = make(map[string]struct{}, 2*len(names))
+						for _, n := range names {
+							many[string(n)] = struct{}{}
+						}
+						many[string(k)] = struct{}{}
+					} else {
+						names = append(names, k)
+					}
+				}
+				return walk(m)
+			})
+		case '[':
+			Elements(v, func(e []byte) bool { return walk(e) })
+		}
+		return dup == nil
+	}
+	walk(b)
+	return dup, dup != nil
+}

@@ -22,6 +22,13 @@ func Decode(r io.Reader, name string) (*Plan, error) {
 
 // DecodeRetaining is Decode keeping, in addition, the values keep asks for.
 func DecodeRetaining(r io.Reader, name string, keep Retain) (*Plan, error) {
+	return decodeFast(r, name, keep)
+}
+
+// DecodeReference is DecodeRetaining through encoding/json/v2's decoder instead of
+// hiyari's own scanner: slower, and the reference the fast path is tested against
+// (HIYARI_PLAN_DECODER=reference selects it, to rule the fast path out).
+func DecodeReference(r io.Reader, name string, keep Retain) (*Plan, error) {
 	d := &decoder{name: name, dec: jsontext.NewDecoder(r), p: &Plan{Source: name}, keep: keep}
 	if err := d.document(); err != nil {
 		return nil, err

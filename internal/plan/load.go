@@ -27,6 +27,8 @@ type LoadOptions struct {
 	Stdin io.Reader
 	// Retain keeps values the review drops by default.
 	Retain Retain
+	// Reference reads plan JSON with DecodeReference instead of the fast path.
+	Reference bool
 }
 
 // zipMagic starts every planfile: a saved plan is a zip archive.
@@ -71,7 +73,14 @@ func Load(ctx context.Context, path string, opts LoadOptions) (*Plan, error) {
 		}
 		return showPlanfile(ctx, name, file, opts)
 	}
-	return DecodeRetaining(br, name, opts.Retain)
+	return opts.decode(br, name)
+}
+
+func (o LoadOptions) decode(r io.Reader, name string) (*Plan, error) {
+	if o.Reference {
+		return DecodeReference(r, name, o.Retain)
+	}
+	return DecodeRetaining(r, name, o.Retain)
 }
 
 func openPlanFile(path string) (*os.File, error) {
@@ -158,7 +167,7 @@ func showPlanfile(ctx context.Context, name, file string, opts LoadOptions) (*Pl
 		}
 		return nil, &InputError{Input: name, Problem: fmt.Sprintf("cannot run %s: %v", bin, err), Fix: "check --terraform-bin / HIYARI_TERRAFORM_BIN", Err: err}
 	}
-	p, decErr := DecodeRetaining(stdout, name+" (via "+filepath.Base(bin)+" show -json)", opts.Retain)
+	p, decErr := opts.decode(stdout, name+" (via "+filepath.Base(bin)+" show -json)")
 	if decErr != nil {
 		_, _ = io.Copy(io.Discard, stdout)
 	}

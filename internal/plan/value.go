@@ -3,8 +3,9 @@ package plan
 import (
 	"bytes"
 	"strconv"
+	"unsafe"
 
-	"github.com/go-json-experiment/json/jsontext"
+	"github.com/hiyari-dev/hiyari/internal/jsonscan"
 )
 
 // Value is a raw JSON value from a plan: an object's attributes, a sensitivity mask,
@@ -83,85 +84,52 @@ func (v Value) element(i int) Value {
 }
 
 // Members calls fn for each member of an object, in order, until fn returns false.
-// It does nothing for a value that is not a well-formed object.
+// It does nothing for a value that is not an object. Values come validated from the
+// plan and state readers; on malformed bytes iteration stops early.
 func (v Value) Members(fn func(key string, val Value) bool) {
-	if v.Kind() != '{' {
-		return
-	}
-	dec := jsontext.NewDecoder(bytes.NewReader(v))
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return
-	}
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
-		if err != nil {
-			return
+	jsonscan.Members(v, func(k []byte, escaped bool, m []byte) bool {
+		key := string(k)
+		if escaped {
+			d, ok := jsonscan.UnescapeKey(nil, k)
+			if !ok {
+				return false
+			}
+			key = string(d)
 		}
-		key := name.String()
-		raw, err := dec.ReadValue()
-		if err != nil {
-			return
-		}
-		// Hand out a slice of v itself, not of the decoder's buffer, so callers may keep it.
-		end := int(dec.InputOffset())
-		if !fn(key, v[end-len(raw):end:end]) {
-			return
-		}
-	}
+		return fn(key, Value(m))
+	})
 }
 
 // memberOffsets returns, for each member of an object whose name has no escapes, the
 // offsets of its name (inside the quotes) and of its value. It never returns nil, so an
 // empty result still marks the index as built.
 func (v Value) memberOffsets() []uint32 {
-	out := make([]uint32, 0, 64)
-	if v.Kind() != '{' {
-		return out
+	var small [4 * 64]uint32
+	out := small[:0]
+	if len(v) > 0 {
+		base := &v[0]
+		jsonscan.Members(v, func(k []byte, escaped bool, m []byte) bool {
+			if escaped {
+				return true // Terraform attribute names never need escapes
+			}
+			out = append(out, offset(base, k), offset(base, k)+uint32(len(k)), offset(base, m), offset(base, m)+uint32(len(m)))
+			return true
+		})
 	}
-	dec := jsontext.NewDecoder(bytes.NewReader(v))
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return out
+	return append(make([]uint32, 0, len(out)), out...)
+}
+
+// offset is the position of the first byte of sub within the value starting at base.
+func offset(base *byte, sub []byte) uint32 {
+	if len(sub) == 0 {
+		return 0
 	}
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadValue() // a member name is a string value: raw, with quotes
-		if err != nil {
-			return out
-		}
-		kEnd := int(dec.InputOffset())
-		kStart := kEnd - len(name)
-		escaped := bytes.IndexByte(name, '\\') >= 0
-		raw, err := dec.ReadValue()
-		if err != nil {
-			return out
-		}
-		vEnd := int(dec.InputOffset())
-		if escaped {
-			continue // Terraform attribute names never need escapes
-		}
-		out = append(out, uint32(kStart+1), uint32(kEnd-1), uint32(vEnd-len(raw)), uint32(vEnd))
-	}
-	return out[:len(out):len(out)]
+	return uint32(uintptr(unsafe.Pointer(&sub[0])) - uintptr(unsafe.Pointer(base)))
 }
 
 // Elements calls fn for each element of an array, in order, until fn returns false.
 func (v Value) Elements(fn func(val Value) bool) {
-	if v.Kind() != '[' {
-		return
-	}
-	dec := jsontext.NewDecoder(bytes.NewReader(v))
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '[' {
-		return
-	}
-	for dec.PeekKind() != ']' {
-		raw, err := dec.ReadValue()
-		if err != nil {
-			return
-		}
-		end := int(dec.InputOffset())
-		if !fn(v[end-len(raw) : end : end]) {
-			return
-		}
-	}
+	jsonscan.Elements(v, func(e []byte) bool { return fn(Value(e)) })
 }
 
 // Str returns the value as a string when it is a JSON string.
@@ -169,13 +137,7 @@ func (v Value) Str() (string, bool) {
 	if v.Kind() != '"' {
 		return "", false
 	}
-	var s string
-	tok, err := jsontext.NewDecoder(bytes.NewReader(v)).ReadToken()
-	if err != nil {
-		return "", false
-	}
-	s = tok.String()
-	return s, true
+	return jsonscan.Unquote(v)
 }
 
 // Bool returns the value as a bool when it is a JSON boolean.
