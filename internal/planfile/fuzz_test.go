@@ -6,8 +6,8 @@ import (
 	"compress/flate"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -195,7 +195,7 @@ func checkRead(t *testing.T, path string, pf *Planfile, err error, checkCanary b
 		if pf != nil {
 			t.Fatalf("both a planfile and an error: %v", err)
 		}
-		if checkCanary && strings.Contains(err.Error(), fuzzCanary) {
+		if checkCanary && strings.Contains(withoutSecretPairs(err.Error()), fuzzCanary) {
 			t.Fatalf("a backend credential reached the error: %v", err)
 		}
 		return
@@ -203,26 +203,43 @@ func checkRead(t *testing.T, path string, pf *Planfile, err error, checkCanary b
 	if pf == nil {
 		t.Fatal("neither a planfile nor an error")
 	}
+	out := []string{pf.TerraformVersion}
 	if b := pf.Backend; b != nil {
 		if b.Type == "" || b.Source != "planfile" {
 			t.Fatalf("backend without a type or source: %+v", b)
 		}
-		_ = b.StateKey()
+		out = append(out, b.Type, b.Bucket, b.Key, b.Region, b.WorkspaceKeyPrefix, b.Workspace, b.StateKey())
+	}
+	if st := pf.Prior; st != nil {
+		out = append(out, st.Lineage, st.TerraformVersion)
+	}
+	if _, err := json.Marshal(pf); err != nil {
+		t.Fatal(err)
 	}
 	if !checkCanary {
 		return
 	}
-	out, jerr := json.Marshal(pf)
-	if jerr != nil {
-		t.Fatal(jerr)
+	for _, s := range out {
+		if strings.Contains(withoutSecretPairs(s), fuzzCanary) {
+			t.Fatalf("a backend credential came out of the planfile: %q in %+v %+v", s, pf.Backend, pf.Prior)
+		}
 	}
-	dump := fmt.Sprintf("%#v %+v %+v %s", pf, pf.Backend, pf.Prior, out)
-	if pf.Backend != nil {
-		dump += pf.Backend.StateKey()
+}
+
+// withoutSecretPairs removes from s every credential name followed by the canary as
+// its value, as MessagePack writes them (and as an address escapes them): a string that
+// holds the whole pair was read from a longer string around it, which may legitimately
+// come out; the canary on its own must not.
+func withoutSecretPairs(s string) string {
+	n := len(fuzzCanary)
+	for _, name := range fuzzSecretNames {
+		for _, header := range []string{"\xd9" + string(rune(n)), "\xda\x00" + string(rune(n)), "\xdb\x00\x00\x00" + string(rune(n))} {
+			pair := string(mpStr(name)) + header + fuzzCanary
+			s = strings.ReplaceAll(s, pair, "")
+			s = strings.ReplaceAll(s, url.PathEscape(pair), "")
+		}
 	}
-	if strings.Contains(dump, fuzzCanary) {
-		t.Fatalf("a backend credential came out of the planfile: %s", dump)
-	}
+	return s
 }
 
 // archiveEntries returns the content of the tfplan and tfstate entries of a zip, when
