@@ -114,12 +114,64 @@ func (b *Backend) readSyntaxBody(sb *hclsyntax.Body, prefix string, src []byte, 
 func (b *Backend) readAttr(name string, e hcl.Expression, src []byte, file string) {
 	v, diags := e.Value(nil)
 	if diags.HasErrors() || !v.IsWhollyKnown() {
+		if IsSecretSetting(name) {
+			b.set(name, Value{From: file})
+			return
+		}
+		// An object with an expression in it is read member by member, as a literal
+		// one is, so that its credential members are redacted by name.
+		if pairs, ok := literalKeys(e); ok {
+			for _, p := range pairs {
+				b.readAttr(name+"."+p.key, p.value, src, file)
+			}
+			return
+		}
 		r := e.Range()
 		text := strings.TrimSpace(string(r.SliceBytes(src)))
+		if w := secretWord(text); w != "" {
+			text = "(source not shown: it names " + w + ", a credential setting)"
+		}
 		b.set(name, Value{Text: NotLiteral + text, From: file})
 		return
 	}
 	b.setValue(name, v, file)
+}
+
+type member struct {
+	key   string
+	value hcl.Expression
+}
+
+// literalKeys returns the members of an object constructor (native syntax or JSON)
+// whose keys are all literal names; ok is false for anything else.
+func literalKeys(e hcl.Expression) (members []member, ok bool) {
+	pairs, diags := hcl.ExprMap(e)
+	if diags.HasErrors() {
+		return nil, false
+	}
+	for _, p := range pairs {
+		k, diags := p.Key.Value(nil)
+		if diags.HasErrors() || !k.IsWhollyKnown() || k.IsNull() || k.Type() != cty.String {
+			return nil, false
+		}
+		members = append(members, member{key: k.AsString(), value: p.Value})
+	}
+	return members, true
+}
+
+// secretWord returns the first credential setting name that appears as a word in an
+// expression's source ("" when none does): such an expression may hold a credential
+// (a list of objects, a function's argument), so its source is not shown.
+func secretWord(src string) string {
+	words := strings.FieldsFunc(src, func(r rune) bool {
+		return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
+	for _, w := range words {
+		if secretSettings[w] {
+			return w
+		}
+	}
+	return ""
 }
 
 // setValue flattens objects and maps into dotted names.
@@ -158,7 +210,11 @@ func ctyText(v cty.Value) string {
 		var parts []string
 		for it := v.ElementIterator(); it.Next(); {
 			k, ev := it.Element()
-			parts = append(parts, k.AsString()+"="+ctyText(ev))
+			text := Redacted
+			if !IsSecretSetting(k.AsString()) {
+				text = ctyText(ev)
+			}
+			parts = append(parts, k.AsString()+"="+text)
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	}
