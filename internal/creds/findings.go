@@ -141,11 +141,15 @@ func contextFindings(r *ContextReport) []Finding {
 		if (s.ID == SourceSharedCredentialsFile || s.ID == SourceSharedConfigFile) && s.State == StateError && strings.Contains(s.Error, "silently") {
 			add(RuleSharedFileUnreadable, SeverityWarning, s.ID, "%s: %s", name, s.Error)
 		}
-		if s.Verify != nil && !s.Verify.OK() {
+		if s.Verify.Unchecked() {
+			add(RuleVerifyFailed, SeverityWarning, s.ID, "%s: %s %s could not be checked with sts:GetCallerIdentity: %s", name, s.ID, s.KeyID, describeVerify(s.Verify))
+		} else if s.Verify != nil && !s.Verify.OK() {
 			add(RuleVerifyFailed, verifySeverity(s.ID == r.Winner), s.ID, "%s: %s %s rejected by sts:GetCallerIdentity: %s", name, s.ID, s.KeyID, describeVerify(s.Verify))
 		}
 	}
-	if r.WinnerVerify != nil && !r.WinnerVerify.OK() && (win == nil || win.Verify == nil) {
+	if r.WinnerVerify.Unchecked() && (win == nil || win.Verify == nil) {
+		add(RuleVerifyFailed, SeverityWarning, r.Winner, "%s: the SDK's chain (%s) could not be checked with sts:GetCallerIdentity: %s", name, r.Winner, describeVerify(r.WinnerVerify))
+	} else if r.WinnerVerify != nil && !r.WinnerVerify.OK() && (win == nil || win.Verify == nil) {
 		add(RuleVerifyFailed, SeverityError, r.Winner, "%s: the SDK's chain (%s) failed sts:GetCallerIdentity: %s", name, r.Winner, describeVerify(r.WinnerVerify))
 	}
 	if p := imds.IMDS; p != nil {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -49,9 +51,30 @@ func ErrorMeaning(code string) string {
 		return "the session token is malformed or belongs to other credentials"
 	case "UnrecognizedClientException":
 		return "the key id or session token is not recognised"
+	case "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException":
+		return "STS throttled the call (rate exceeded), so the credentials were not checked: try again in a minute, or verify fewer sources at once"
+	case "InternalFailure", "InternalError", "ServiceUnavailable", "ServiceFailure":
+		return "STS failed on its side, so the credentials were not checked: try again, and see the AWS Health Dashboard for STS in this region"
 	}
 	return ""
 }
+
+// Unchecked reports whether verification failed before STS judged the credentials
+// (throttling, an STS-side error, no answer): the failure says nothing about them.
+func (v *Verification) Unchecked() bool {
+	if v == nil || v.OK() {
+		return false
+	}
+	switch v.ErrorCode {
+	case "", "UnknownError", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException",
+		"InternalFailure", "InternalError", "ServiceUnavailable", "ServiceFailure":
+		return true
+	}
+	return false
+}
+
+// verifyTimeout bounds one sts:GetCallerIdentity call, retries included.
+const verifyTimeout = 8 * time.Second
 
 // stsEndpoint returns the STS endpoint override in env, if any.
 func stsEndpoint(env map[string]string) string {
@@ -80,13 +103,22 @@ func VerifySecret(ctx context.Context, sec *Secret, env map[string]string, regio
 }
 
 func callerIdentity(ctx context.Context, cfg aws.Config) *Verification {
-	ctx, cancel := context.WithTimeout(ctx, 8*time.Second)
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, verifyTimeout)
 	defer cancel()
 	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		var api smithy.APIError
 		if errors.As(err, &api) {
-			return &Verification{ErrorCode: api.ErrorCode(), Meaning: ErrorMeaning(api.ErrorCode())}
+			v := &Verification{ErrorCode: api.ErrorCode(), Meaning: ErrorMeaning(api.ErrorCode())}
+			var re *awshttp.ResponseError
+			if v.Meaning == "" && errors.As(err, &re) && re.HTTPStatusCode() >= 500 {
+				v.Meaning = fmt.Sprintf("STS answered HTTP %d without an STS error (a proxy or load balancer in the way?), so the credentials were not checked: try again", re.HTTPStatusCode())
+			}
+			return v
+		}
+		if errors.Is(err, context.DeadlineExceeded) && parent.Err() == nil {
+			return &Verification{Error: fmt.Sprintf("STS did not answer within %s, so the credentials were not checked: check the network path to STS (proxy, VPC endpoint, AWS_ENDPOINT_URL_STS)", verifyTimeout)}
 		}
 		return &Verification{Error: redactErr(err)}
 	}
@@ -103,13 +135,20 @@ func redactErr(err error) string {
 	return err.Error()
 }
 
-// verifySources verifies every source hiyari holds credentials for.
+// verifySources verifies every source hiyari holds credentials for, all at once, so a
+// slow or unreachable STS costs one verification's bound, not one per source.
 func verifySources(ctx context.Context, r *ContextReport) {
+	var wg sync.WaitGroup
 	for i := range r.Sources {
 		s := &r.Sources[i]
 		if s.secret == nil || s.State == StateAbsent {
 			continue
 		}
-		s.Verify = VerifySecret(ctx, s.secret, r.Context.Env, r.Region)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.Verify = VerifySecret(ctx, s.secret, r.Context.Env, r.Region)
+		}()
 	}
+	wg.Wait()
 }
