@@ -73,7 +73,7 @@ func TestIMDSFaults(t *testing.T) {
 		{name: "every answer slower than the budget", target: both, rule: always(&credstest.Fault{Delay: slow}),
 			status: IMDSTokenTimeout, hint: []string{"hop limit"}, fetchErr: []string{"token_timeout"}},
 		{name: "role credentials slower than the budget", target: both, rule: onRoleCredentials(&credstest.Fault{Delay: slow}),
-			status: IMDSError, hint: []string{"read role credentials"}, fetchErr: []string{"read role credentials"}},
+			status: IMDSError, hint: []string{"IMDS listed role seed-instance-role but did not send its credentials within 1.5s"}, fetchErr: []string{"did not send its credentials"}},
 		{name: "black hole after the token", target: both, rule: onRoleList(&credstest.Fault{Hang: true}),
 			status: IMDSUnreachable, hint: []string{"did not answer in time"}, fetchErr: []string{"unreachable", "did not answer in time"}},
 		{name: "token PUT answers 500", target: both, rule: onToken(&credstest.Fault{Status: 500, Body: "oops"}),

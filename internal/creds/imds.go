@@ -191,9 +191,12 @@ func ProbeIMDS(ctx context.Context, env map[string]string, budget time.Duration,
 	body, code, err := imdsGet(ctx, client, s.endpoint+"/latest/meta-data/iam/security-credentials/"+role, token)
 	if err != nil || code != http.StatusOK {
 		p.Status = IMDSError
-		if err != nil {
+		switch {
+		case err != nil && isTimeout(err):
+			p.Hint = fmt.Sprintf("IMDS listed role %s but did not send its credentials within %s (the whole probe's budget, --imds-timeout)", role, budget)
+		case err != nil:
 			p.Hint = "read role credentials: " + err.Error()
-		} else {
+		default:
 			p.Hint = fmt.Sprintf("role credentials answered HTTP %d", code)
 		}
 		return p
