@@ -305,3 +305,77 @@ func DuplicateName(b []byte) ([]byte, bool) {
 	walk(b)
 	return dup, dup != nil
 }
+
+// Iter walks the members of an object or the elements of an array without a callback:
+//
+//	for it := jsonscan.NewIter(b); it.Next(); { use(it.Key(), it.Value()) }
+//
+// Key is nil for array elements. Like Members, it stops early on malformed bytes.
+type Iter struct {
+	b      []byte
+	i      int
+	object bool
+	done   bool
+	key    []byte
+	val    []byte
+}
+
+// NewIter starts a walk over the object or array b; any other value has nothing to walk.
+func NewIter(b []byte) Iter {
+	i := SkipSpace(b, 0)
+	if i >= len(b) || (b[i] != '{' && b[i] != '[') {
+		return Iter{done: true}
+	}
+	it := Iter{b: b, i: i + 1, object: b[i] == '{'}
+	j := SkipSpace(b, it.i)
+	if j < len(b) && (b[j] == '}' || b[j] == ']') {
+		it.done = true
+	}
+	return it
+}
+
+// Next moves to the next member or element and reports whether there is one.
+func (it *Iter) Next() bool {
+	if it.done {
+		return false
+	}
+	b := it.b
+	i := SkipSpace(b, it.i)
+	if it.object {
+		if i >= len(b) || b[i] != '"' {
+			it.done = true
+			return false
+		}
+		kEnd := stringEnd(b, i)
+		if kEnd < 0 {
+			it.done = true
+			return false
+		}
+		it.key = b[i+1 : kEnd-1]
+		i = SkipSpace(b, kEnd)
+		if i >= len(b) || b[i] != ':' {
+			it.done = true
+			return false
+		}
+		i++
+	}
+	vStart := SkipSpace(b, i)
+	vEnd := ValueEnd(b, vStart)
+	if vEnd < 0 {
+		it.done = true
+		return false
+	}
+	it.val = b[vStart:vEnd:vEnd]
+	i = SkipSpace(b, vEnd)
+	if i >= len(b) || b[i] != ',' {
+		it.done = true // the closing bracket, or malformed: either way the last one
+	}
+	it.i = i + 1
+	return true
+}
+
+// Key is the current member's name as written, without quotes (nil in arrays).
+func (it *Iter) Key() []byte { return it.key }
+
+// Value is the current member's value or the current element.
+func (it *Iter) Value() []byte { return it.val }

@@ -378,20 +378,6 @@ func scanLiteral(b []byte, i int, atEOF bool) (int, error) {
 // number that reaches the end of b needs more input unless atEOF, where it ends there.
 func scanNumber(b []byte, i int, atEOF bool) (int, error) {
 	j := i
-	bad := &SyntaxError{Offset: int64(i), Msg: "invalid number"}
-	end := func() (int, error) { // b ends where the number may end
-		if atEOF {
-			return j, nil
-		}
-		return -1, nil
-	}
-	digits := func() int {
-		start := j
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			j++
-		}
-		return j - start
-	}
 	if b[j] == '-' {
 		j++
 	}
@@ -402,23 +388,24 @@ func scanNumber(b []byte, i int, atEOF bool) (int, error) {
 	case c == '0':
 		j++
 	case c >= '1' && c <= '9':
-		digits()
+		j = digits(b, j)
 	default:
-		return 0, bad
+		return badNumber(i)
 	}
 	if j >= len(b) {
-		return end()
+		return numberEnd(j, atEOF)
 	}
 	if b[j] == '.' {
-		j++
-		if digits() == 0 {
-			if j >= len(b) {
+		k := digits(b, j+1)
+		if k == j+1 {
+			if k >= len(b) {
 				return needMore(i, len(b), atEOF)
 			}
-			return 0, bad
+			return badNumber(i)
 		}
+		j = k
 		if j >= len(b) {
-			return end()
+			return numberEnd(j, atEOF)
 		}
 	}
 	if b[j] == 'e' || b[j] == 'E' {
@@ -426,15 +413,36 @@ func scanNumber(b []byte, i int, atEOF bool) (int, error) {
 		if j < len(b) && (b[j] == '+' || b[j] == '-') {
 			j++
 		}
-		if digits() == 0 {
-			if j >= len(b) {
+		k := digits(b, j)
+		if k == j {
+			if k >= len(b) {
 				return needMore(i, len(b), atEOF)
 			}
-			return 0, bad
+			return badNumber(i)
 		}
+		j = k
 		if j >= len(b) {
-			return end()
+			return numberEnd(j, atEOF)
 		}
 	}
 	return j, nil
+}
+
+func digits(b []byte, j int) int {
+	for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+		j++
+	}
+	return j
+}
+
+// numberEnd: b ends where the number may end.
+func numberEnd(j int, atEOF bool) (int, error) {
+	if atEOF {
+		return j, nil
+	}
+	return -1, nil
+}
+
+func badNumber(i int) (int, error) {
+	return 0, &SyntaxError{Offset: int64(i), Msg: "invalid number"}
 }

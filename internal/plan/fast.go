@@ -19,10 +19,20 @@ func decodeFast(r io.Reader, name string, keep Retain) (*Plan, error) {
 	f := &fastDecoder{
 		decoder: decoder{name: name, p: &Plan{Source: name}, keep: keep},
 		s:       jsonscan.NewStream(r, 1<<20),
-		intern:  map[string]string{},
-		actions: map[string]Actions{},
 	}
-	if err := f.document(); err != nil {
+	f.k = newKeeper(f)
+	err := f.document()
+	if f.w != nil {
+		// The worker's error comes first in the document: it was handed its batches
+		// before the reader went on.
+		if werr := f.w.wait(); werr != nil {
+			return nil, werr
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := f.finish(); err != nil {
 		return nil, err
 	}
 	return f.p, nil
@@ -30,11 +40,23 @@ func decodeFast(r io.Reader, name string, keep Retain) (*Plan, error) {
 
 type fastDecoder struct {
 	decoder
-	s       *jsonscan.Stream
+	s *jsonscan.Stream
+	k keeper        // what the reading goroutine keeps
+	w *changeWorker // decodes resource changes, started by the first
+}
+
+// keeper copies what a goroutine keeps into its own arena and interns repeated
+// strings; each goroutine of the decoder has one.
+type keeper struct {
+	f       *fastDecoder // for the input's name and what to retain; read only
 	mem     arena
 	intern  map[string]string
 	actions map[string]Actions
 	scratch []byte
+}
+
+func newKeeper(f *fastDecoder) keeper {
+	return keeper{f: f, intern: map[string]string{}, actions: map[string]Actions{}}
 }
 
 // arena hands out copies of byte slices from large blocks: kept values and strings
@@ -149,7 +171,7 @@ func (f *fastDecoder) document() error {
 		}
 		return &InputError{Input: f.name, Problem: fmt.Sprintf("unexpected data after the plan object at byte %d", se.Offset), Fix: "give one plan per input"}
 	}
-	return f.finish()
+	return nil
 }
 
 func kindOf(c byte) byte {
@@ -220,7 +242,7 @@ func (f *fastDecoder) str(ptr string, dst *string) error {
 	if err != nil {
 		return err
 	}
-	s, err := f.text(ptr, v)
+	s, err := f.k.text(ptr, v)
 	if err != nil {
 		return err
 	}
@@ -231,38 +253,38 @@ func (f *fastDecoder) str(ptr string, dst *string) error {
 }
 
 // text decodes a string value (null is ""), keeping the result in the arena.
-func (f *fastDecoder) text(ptr string, v []byte) (string, error) {
+func (kp *keeper) text(ptr string, v []byte) (string, error) {
 	switch v[0] {
 	case 'n':
 		return "", nil
 	case '"':
 	default:
-		return "", f.wrongType(ptr, v[0], "a string")
+		return "", kp.f.wrongType(ptr, v[0], "a string")
 	}
 	body := v[1 : len(v)-1]
 	for _, c := range body {
 		if c == '\\' {
-			f.scratch, _ = jsonscan.AppendUnquoted(f.scratch[:0], v)
-			return f.mem.str(f.scratch), nil
+			kp.scratch, _ = jsonscan.AppendUnquoted(kp.scratch[:0], v)
+			return kp.mem.str(kp.scratch), nil
 		}
 	}
-	return f.mem.str(body), nil
+	return kp.mem.str(body), nil
 }
 
 // word is text for values that repeat across changes (types, modes, providers):
 // one copy each.
-func (f *fastDecoder) word(ptr string, v []byte) (string, error) {
+func (kp *keeper) word(ptr string, v []byte) (string, error) {
 	if v[0] != '"' || len(v) > 256 {
-		return f.text(ptr, v)
+		return kp.text(ptr, v)
 	}
-	if s, ok := f.intern[string(v)]; ok {
+	if s, ok := kp.intern[string(v)]; ok {
 		return s, nil
 	}
-	s, err := f.text(ptr, v)
+	s, err := kp.text(ptr, v)
 	if err != nil {
 		return "", err
 	}
-	f.intern[string(v)] = s
+	kp.intern[string(v)] = s
 	return s, nil
 }
 
@@ -332,26 +354,135 @@ func (f *fastDecoder) each(object bool, fn func(i int, key string) error) error 
 	}
 }
 
+// changes reads resource_changes or resource_drift. The reading goroutine validates
+// each element and batches its bytes; a second goroutine picks the fields and copies
+// what is kept, so the two halves of the work run on two cores.
 func (f *fastDecoder) changes(key string, dst *[]*Change, drift bool) error {
 	ok, err := f.open("/"+key, '[', "an array")
 	if !ok {
 		return err
 	}
-	return f.each(false, func(i int, _ string) error {
+	w := f.worker()
+	b := w.batch(key, drift, dst)
+	err = f.each(false, func(i int, _ string) error {
 		raw, err := f.value()
 		if err != nil {
 			return err
 		}
-		c, err := f.change(raw, key, i)
+		if len(b.buf)+len(raw) > batchBytes && len(b.ends) > 0 {
+			if !w.send(b) {
+				return errStopped
+			}
+			b = w.batch(key, drift, dst)
+			b.first = i
+		}
+		b.buf = append(b.buf, raw...)
+		b.ends = append(b.ends, len(b.buf))
+		return nil
+	})
+	if err != nil {
+		w.pool <- b
+		return err
+	}
+	if !w.send(b) {
+		return errStopped
+	}
+	return nil
+}
+
+// errStopped ends reading when the worker has failed; the worker's error, which
+// comes earlier in the document, is the one reported.
+var errStopped = errors.New("plan: decoding stopped")
+
+// batchBytes is how much the reader hands the worker at a time.
+const batchBytes = 256 << 10
+
+// batch is a run of validated resource change elements, back to back.
+type batch struct {
+	key   string
+	drift bool
+	dst   *[]*Change
+	first int // index of the first element in its array
+	buf   []byte
+	ends  []int // where each element ends in buf
+}
+
+// changeWorker decodes batches in order on its own goroutine with its own keeper.
+type changeWorker struct {
+	k    keeper
+	jobs chan *batch
+	pool chan *batch
+	done chan struct{}
+	err  error
+	stop chan struct{} // closed when the worker fails
+}
+
+func (f *fastDecoder) worker() *changeWorker {
+	if f.w != nil {
+		return f.w
+	}
+	w := &changeWorker{k: newKeeper(f), jobs: make(chan *batch, 2), pool: make(chan *batch, 4), done: make(chan struct{}), stop: make(chan struct{})}
+	for range cap(w.pool) {
+		w.pool <- &batch{buf: make([]byte, 0, batchBytes+64<<10)}
+	}
+	f.w = w
+	go w.run()
+	return w
+}
+
+func (w *changeWorker) batch(key string, drift bool, dst *[]*Change) *batch {
+	b := <-w.pool
+	b.key, b.drift, b.dst, b.first, b.buf, b.ends = key, drift, dst, 0, b.buf[:0], b.ends[:0]
+	return b
+}
+
+// send hands b to the worker; false when the worker has stopped on an error.
+func (w *changeWorker) send(b *batch) bool {
+	select {
+	case w.jobs <- b:
+		return true
+	case <-w.stop:
+		return false
+	}
+}
+
+func (w *changeWorker) run() {
+	defer close(w.done)
+	for b := range w.jobs {
+		if w.err == nil {
+			w.err = w.decode(b)
+			if w.err != nil {
+				close(w.stop)
+			}
+		}
+		if cap(b.buf) > 4*batchBytes {
+			b.buf = make([]byte, 0, batchBytes+64<<10) // do not keep a huge element's buffer
+		}
+		w.pool <- b
+	}
+}
+
+func (w *changeWorker) decode(b *batch) error {
+	start := 0
+	for n, end := range b.ends {
+		c, err := w.k.change(b.buf[start:end], b.key, b.first+n)
 		if err != nil {
 			return err
 		}
-		if drift {
+		if b.drift {
 			c.Before, c.BeforeSensitive = nil, nil
 		}
-		*dst = append(*dst, c)
-		return nil
-	})
+		*b.dst = append(*b.dst, c)
+		start = end
+	}
+	return nil
+}
+
+// wait ends the worker and returns its error.
+func (w *changeWorker) wait() error {
+	close(w.jobs)
+	<-w.done
+	return w.err
 }
 
 // Members of a resource change the reader knows, as bits, to refuse duplicates.
@@ -363,138 +494,128 @@ var changeFields = map[string]uint32{
 	"after_unknown": 1 << 20, "after_sensitive": 1 << 21, "replace_paths": 1 << 22, "importing": 1 << 23,
 }
 
-// change picks the fields of one resource change out of its validated bytes.
-func (f *fastDecoder) change(raw []byte, key string, i int) (*Change, error) {
-	ptr := fmt.Sprintf("/%s/%d", key, i)
+// change picks the fields of one resource change out of its validated bytes. Error
+// paths build JSON pointers; the common path allocates only what it keeps.
+func (kp *keeper) change(raw []byte, key string, i int) (*Change, error) {
+	ptr := func(rest string) string { return fmt.Sprintf("/%s/%d%s", key, i, rest) }
 	if raw[0] != '{' {
 		if raw[0] == 'n' {
-			return nil, &InputError{Input: f.name, Problem: fmt.Sprintf("%s has no address", ptr), Fix: fixShowJSON}
+			return nil, &InputError{Input: kp.f.name, Problem: ptr("") + " has no address", Fix: fixShowJSON}
 		}
-		return nil, f.wrongType(ptr, raw[0], "an object")
+		return nil, kp.f.wrongType(ptr(""), raw[0], "an object")
 	}
+	c := &Change{}
 	var (
-		c           Change
-		w           struct{ before, beforeSens, after, afterUnknown, afterSens, replace []byte }
-		seen        uint32
-		err         error
-		importing   []byte
-		changeFound []byte
+		before, beforeSens, after, afterUnknown, afterSens, replace, importing, change []byte
+		seen                                                                           uint32
+		err                                                                            error
 	)
-	set := func(field string, dst *string, v []byte, intern bool) {
-		if err != nil {
-			return
-		}
-		if intern {
-			*dst, err = f.word(ptr+"/"+field, v)
-		} else {
-			*dst, err = f.text(ptr+"/"+field, v)
-		}
-	}
-	dup := func(k []byte) bool {
+	for it := jsonscan.NewIter(raw); it.Next(); {
+		k, v := it.Key(), it.Value()
 		bit := changeFields[string(k)]
 		if bit != 0 && seen&bit != 0 {
-			err = f.duplicate(ptr, string(k))
-			return true
+			return nil, kp.f.duplicate(ptr(""), string(k))
 		}
 		seen |= bit
-		return false
-	}
-	jsonscan.Members(raw, func(k []byte, _ bool, v []byte) bool {
-		if dup(k) {
-			return false
-		}
+		var dst *string
+		intern := false
 		switch string(k) {
 		case "address":
-			set("address", &c.Address, v, false)
+			dst = &c.Address
 		case "previous_address":
-			set("previous_address", &c.PreviousAddress, v, false)
+			dst = &c.PreviousAddress
 		case "module_address":
-			set("module_address", &c.ModuleAddress, v, true)
+			dst, intern = &c.ModuleAddress, true
 		case "mode":
-			set("mode", &c.Mode, v, true)
+			dst, intern = &c.Mode, true
 		case "type":
-			set("type", &c.Type, v, true)
+			dst, intern = &c.Type, true
 		case "name":
-			set("name", &c.Name, v, true)
+			dst, intern = &c.Name, true
+		case "deposed":
+			dst = &c.Deposed
+		case "provider_name":
+			dst, intern = &c.ProviderName, true
+		case "action_reason":
+			dst, intern = &c.ActionReason, true
 		case "index":
 			if v[0] != 'n' {
-				c.Index = f.mem.str(v)
+				c.Index = kp.mem.str(v)
 			}
-		case "deposed":
-			set("deposed", &c.Deposed, v, false)
-		case "provider_name":
-			set("provider_name", &c.ProviderName, v, true)
-		case "action_reason":
-			set("action_reason", &c.ActionReason, v, true)
 		case "change":
-			changeFound = v
+			change = v
 		}
-		return err == nil
-	})
-	if err != nil {
-		return nil, err
+		if dst != nil {
+			if v[0] != '"' && v[0] != 'n' {
+				return nil, kp.f.wrongType(ptr("/"+string(k)), v[0], "a string")
+			}
+			if intern {
+				*dst, err = kp.word("", v)
+			} else {
+				*dst, err = kp.text("", v)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
 	}
-	if changeFound != nil {
-		switch changeFound[0] {
+	if change != nil {
+		switch change[0] {
 		case '{':
 		case 'n':
-			changeFound = nil
+			change = nil
 		default:
-			return nil, f.wrongType(ptr+"/change", changeFound[0], "an object")
+			return nil, kp.f.wrongType(ptr("/change"), change[0], "an object")
 		}
 	}
-	if changeFound != nil {
-		cptr := ptr + "/change"
-		jsonscan.Members(changeFound, func(k []byte, _ bool, v []byte) bool {
-			if dup(k) {
-				return false
+	for it := jsonscan.NewIter(change); it.Next(); {
+		k, v := it.Key(), it.Value()
+		bit := changeFields[string(k)]
+		if bit != 0 && seen&bit != 0 {
+			return nil, kp.f.duplicate(ptr("/change"), string(k))
+		}
+		seen |= bit
+		switch string(k) {
+		case "actions":
+			if c.Actions, err = kp.actionList(func() string { return ptr("/change/actions") }, v); err != nil {
+				return nil, err
 			}
-			switch string(k) {
-			case "actions":
-				c.Actions, err = f.actionList(cptr+"/actions", v)
-			case "before":
-				w.before = v
-			case "before_sensitive":
-				w.beforeSens = v
-			case "after":
-				w.after = v
-			case "after_unknown":
-				w.afterUnknown = v
-			case "after_sensitive":
-				w.afterSens = v
-			case "replace_paths":
-				w.replace = v
-			case "importing":
-				importing = v
-			}
-			return err == nil
-		})
-		if err != nil {
-			return nil, err
+		case "before":
+			before = v
+		case "before_sensitive":
+			beforeSens = v
+		case "after":
+			after = v
+		case "after_unknown":
+			afterUnknown = v
+		case "after_sensitive":
+			afterSens = v
+		case "replace_paths":
+			replace = v
+		case "importing":
+			importing = v
 		}
 	}
 	if c.Address == "" {
-		return nil, &InputError{Input: f.name, Problem: fmt.Sprintf("%s has no address", ptr), Fix: fixShowJSON}
+		return nil, &InputError{Input: kp.f.name, Problem: ptr("") + " has no address", Fix: fixShowJSON}
 	}
 	if len(c.Actions) == 0 {
-		return nil, &InputError{Input: f.name, Problem: fmt.Sprintf("%s (%s) has no change.actions", ptr, c.Address), Fix: fixShowJSON}
+		return nil, &InputError{Input: kp.f.name, Problem: fmt.Sprintf("%s (%s) has no change.actions", ptr(""), c.Address), Fix: fixShowJSON}
 	}
 	if importing != nil {
 		switch importing[0] {
 		case 'n':
 		case '{':
 			c.Importing = true
-			jsonscan.Members(importing, func(k []byte, _ bool, v []byte) bool {
-				if string(k) == "id" {
-					c.ImportingID, err = f.text(ptr+"/change/importing/id", v)
+			for it := jsonscan.NewIter(importing); it.Next(); {
+				if string(it.Key()) == "id" {
+					if c.ImportingID, err = kp.text(ptr("/change/importing/id"), it.Value()); err != nil {
+						return nil, err
+					}
 				}
-				return err == nil
-			})
-			if err != nil {
-				return nil, err
 			}
 		default:
-			return nil, f.wrongType(ptr+"/change/importing", importing[0], "an object")
+			return nil, kp.f.wrongType(ptr("/change/importing"), importing[0], "an object")
 		}
 	}
 	if c.Mode == "" {
@@ -506,53 +627,54 @@ func (f *fastDecoder) change(raw []byte, key string, i int) (*Change, error) {
 	if c.Type == "" {
 		c.Type = typeFromAddress(c.Address)
 	}
-	for _, v := range [][]byte{w.before, w.beforeSens, w.after, w.afterUnknown, w.afterSens} {
+	for _, v := range [][]byte{before, beforeSens, after, afterUnknown, afterSens} {
 		if name, dup := jsonscan.DuplicateName(v); dup {
-			return nil, f.duplicate(ptr+"/change", string(name))
+			return nil, kp.f.duplicate(ptr("/change"), string(name))
 		}
 	}
 	switch {
 	case c.Actions.Changes():
-		c.Before = f.keepValue(w.before)
-		c.BeforeSensitive = f.keepValue(w.beforeSens)
-		c.ReplacePaths = f.keepValue(w.replace)
-		if (c.Actions.Create() || c.Actions.Update() || c.Actions.Replace()) && f.keep.After != nil && f.keep.After(c.Type) {
-			c.After = f.keepValue(w.after)
-			c.AfterUnknown = f.keepValue(w.afterUnknown)
-			c.AfterSensitive = f.keepValue(w.afterSens)
+		c.Before = kp.keepValue(before)
+		c.BeforeSensitive = kp.keepValue(beforeSens)
+		c.ReplacePaths = kp.keepValue(replace)
+		if (c.Actions.Create() || c.Actions.Update() || c.Actions.Replace()) && kp.f.keep.After != nil && kp.f.keep.After(c.Type) {
+			c.After = kp.keepValue(after)
+			c.AfterUnknown = kp.keepValue(afterUnknown)
+			c.AfterSensitive = kp.keepValue(afterSens)
 		}
-	case c.Mode == "managed" && f.keep.Unchanged != nil && f.keep.Unchanged(c.Type):
-		c.Before = f.keepValue(w.before)
-		c.BeforeSensitive = f.keepValue(w.beforeSens)
+	case c.Mode == "managed" && kp.f.keep.Unchanged != nil && kp.f.keep.Unchanged(c.Type):
+		c.Before = kp.keepValue(before)
+		c.BeforeSensitive = kp.keepValue(beforeSens)
 	}
-	return &c, nil
+	return c, nil
 }
 
-func (f *fastDecoder) keepValue(v []byte) Value {
+func (kp *keeper) keepValue(v []byte) Value {
 	if len(v) == 0 || v[0] == 'n' {
 		return nil
 	}
-	return Value(f.mem.bytes(v))
+	return Value(kp.mem.bytes(v))
 }
 
 // actionList decodes change.actions; equal lists share one slice (nothing mutates them).
-func (f *fastDecoder) actionList(ptr string, v []byte) (Actions, error) {
+func (kp *keeper) actionList(ptrOf func() string, v []byte) (Actions, error) {
+	if a, ok := kp.actions[string(v)]; ok {
+		return a, nil
+	}
+	ptr := ptrOf()
 	switch v[0] {
 	case 'n':
 		return nil, nil
 	case '[':
 	default:
-		return nil, f.wrongType(ptr, v[0], "an array")
-	}
-	if a, ok := f.actions[string(v)]; ok {
-		return a, nil
+		return nil, kp.f.wrongType(ptr, v[0], "an array")
 	}
 	var out Actions
 	var err error
 	n := 0
 	jsonscan.Elements(v, func(e []byte) bool {
 		var s string
-		s, err = f.word(fmt.Sprintf("%s/%d", ptr, n), e)
+		s, err = kp.word(fmt.Sprintf("%s/%d", ptr, n), e)
 		n++
 		out = append(out, Action(s))
 		return err == nil
@@ -560,7 +682,7 @@ func (f *fastDecoder) actionList(ptr string, v []byte) (Actions, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.actions[string(v)] = out
+	kp.actions[string(v)] = out
 	return out, nil
 }
 
@@ -593,7 +715,7 @@ func (f *fastDecoder) outputs() error {
 		jsonscan.Members(v, func(k []byte, _ bool, m []byte) bool {
 			switch string(k) {
 			case "actions":
-				o.Actions, err = f.actionList(ptr+"/actions", m)
+				o.Actions, err = f.k.actionList(func() string { return ptr + "/actions" }, m)
 			case "before_sensitive":
 				bs = Value(m)
 			case "after_sensitive":
@@ -652,27 +774,21 @@ func (f *fastDecoder) stateModule(ptr string) error {
 				if err != nil {
 					return err
 				}
-				rptr := fmt.Sprintf("%s/resources/%d", ptr, i)
-				mode := ""
 				switch v[0] {
-				case '{':
-				case 'n':
+				case '{', 'n':
 				default:
-					return f.wrongType(rptr, v[0], "an object")
+					return f.wrongType(fmt.Sprintf("%s/resources/%d", ptr, i), v[0], "an object")
 				}
-				jsonscan.Members(v, func(k []byte, _ bool, m []byte) bool {
-					if string(k) == "mode" {
-						if m[0] != '"' && m[0] != 'n' {
-							err = f.wrongType(rptr+"/mode", m[0], "a string")
+				var mode []byte
+				for it := jsonscan.NewIter(v); it.Next(); {
+					if string(it.Key()) == "mode" {
+						mode = it.Value()
+						if mode[0] != '"' && mode[0] != 'n' {
+							return f.wrongType(fmt.Sprintf("%s/resources/%d/mode", ptr, i), mode[0], "a string")
 						}
-						mode = string(m)
 					}
-					return err == nil
-				})
-				if err != nil {
-					return err
 				}
-				if mode == `"data"` {
+				if string(mode) == `"data"` {
 					f.p.Prior.Data++
 				} else {
 					f.p.Prior.Managed++
@@ -745,9 +861,7 @@ func (f *fastDecoder) configModule(ptr, prefix string) error {
 
 func (f *fastDecoder) configResource(ptr, prefix string, v []byte) error {
 	switch v[0] {
-	case '{':
-	case 'n':
-		v = []byte("{}")
+	case '{', 'n':
 	default:
 		return f.wrongType(ptr, v[0], "an object")
 	}
@@ -756,16 +870,17 @@ func (f *fastDecoder) configResource(ptr, prefix string, v []byte) error {
 		expr, count, forEach  []byte
 		err                   error
 	)
-	jsonscan.Members(v, func(k []byte, _ bool, m []byte) bool {
-		switch string(k) {
+	for it := jsonscan.NewIter(v); it.Next() && err == nil; {
+		m := it.Value()
+		switch string(it.Key()) {
 		case "address":
-			addr, err = f.text(ptr+"/address", m)
+			addr, err = f.k.text(ptr+"/address", m)
 		case "mode":
-			mode, err = f.word(ptr+"/mode", m)
+			mode, err = f.k.word(ptr+"/mode", m)
 		case "type":
-			typ, err = f.word(ptr+"/type", m)
+			typ, err = f.k.word(ptr+"/type", m)
 		case "name":
-			name, err = f.text(ptr+"/name", m)
+			name, err = f.k.text(ptr+"/name", m)
 		case "expressions":
 			expr = m
 		case "count_expression":
@@ -773,8 +888,7 @@ func (f *fastDecoder) configResource(ptr, prefix string, v []byte) error {
 		case "for_each_expression":
 			forEach = m
 		}
-		return err == nil
-	})
+	}
 	if err != nil {
 		return err
 	}
@@ -789,64 +903,80 @@ func (f *fastDecoder) configResource(ptr, prefix string, v []byte) error {
 		full = prefix + "." + addr
 	}
 	cr := &ConfigResource{Address: full, Type: typ, Name: name}
-	seen := map[string]bool{}
-	jsonscan.Members(expr, func(k []byte, esc bool, m []byte) bool {
-		var refs []string
-		f.references(m, map[string]bool{}, &refs)
+	var refs []string
+	for it := jsonscan.NewIter(expr); it.Next(); {
+		refs = f.k.references(it.Value(), refs[:0])
 		if len(refs) == 0 {
-			return true
+			continue
 		}
-		key := string(k)
-		if esc {
-			d, _ := jsonscan.UnescapeKey(nil, k)
-			key = string(d)
-		}
-		cr.AttributeReferences = append(cr.AttributeReferences, AttributeReferences{Attribute: key, References: refs})
-		for _, ref := range refs {
-			if !seen[ref] {
-				seen[ref] = true
-				cr.References = append(cr.References, ref)
+		k := it.Key()
+		key, ok := f.k.intern[string(k)]
+		if !ok {
+			key = string(k)
+			if d, ok := jsonscan.UnescapeKey(nil, k); ok {
+				key = string(d)
 			}
+			f.k.intern[string(k)] = key
 		}
-		return true
-	})
+		cr.AttributeReferences = append(cr.AttributeReferences, AttributeReferences{Attribute: key, References: append([]string(nil), refs...)})
+		cr.References = appendNew(cr.References, refs)
+	}
 	for _, e := range [][]byte{count, forEach} {
-		f.references(e, seen, &cr.References)
+		cr.References = appendNew(cr.References, f.k.references(e, refs[:0]))
 	}
 	f.p.Config.Declared[full] = cr
 	return nil
 }
 
-// references gathers every "references" list inside an expressions tree, in document
-// order, as collectReferences does.
-func (f *fastDecoder) references(v []byte, seen map[string]bool, out *[]string) {
+// appendNew appends the strings of add that dst does not hold yet.
+func appendNew(dst, add []string) []string {
+next:
+	for _, s := range add {
+		for _, have := range dst {
+			if have == s {
+				continue next
+			}
+		}
+		dst = append(dst, s)
+	}
+	return dst
+}
+
+// references appends to out, once each, the addresses of every "references" list
+// inside an expressions tree, in document order, as collectReferences does.
+func (kp *keeper) references(v []byte, out []string) []string {
 	switch jsonscan.Kind(v) {
 	case '{':
-		jsonscan.Members(v, func(k []byte, _ bool, m []byte) bool {
-			if string(k) == "references" && jsonscan.Kind(m) == '[' {
-				strings := true
-				jsonscan.Elements(m, func(e []byte) bool {
-					if strings && e[0] == '"' {
-						s, ok := jsonscan.Unquote(e)
-						if ok && !seen[s] {
-							seen[s] = true
-							*out = append(*out, s)
-						}
-						return true
-					}
-					strings = false
-					f.references(e, seen, out)
-					return true
-				})
-				return true
+		for it := jsonscan.NewIter(v); it.Next(); {
+			m := it.Value()
+			if string(it.Key()) != "references" || jsonscan.Kind(m) != '[' {
+				out = kp.references(m, out)
+				continue
 			}
-			f.references(m, seen, out)
-			return true
-		})
+			strs := true
+			for el := jsonscan.NewIter(m); el.Next(); {
+				e := el.Value()
+				if strs && e[0] == '"' {
+					ref, ok := kp.intern[string(e)]
+					if !ok {
+						s, valid := jsonscan.Unquote(e)
+						if !valid {
+							continue
+						}
+						ref = s
+						kp.intern[string(e)] = ref
+					}
+					out = appendNew(out, []string{ref})
+					continue
+				}
+				strs = false
+				out = kp.references(e, out)
+			}
+		}
 	case '[':
-		jsonscan.Elements(v, func(e []byte) bool {
-			f.references(e, seen, out)
-			return true
-		})
+		for it := jsonscan.NewIter(v); it.Next(); {
+			out = kp.references(it.Value(), out)
+		}
 	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/hiyari-dev/hiyari/internal/plangen"
 	"github.com/hiyari-dev/hiyari/internal/render"
 	"github.com/hiyari-dev/hiyari/internal/report"
+	"github.com/hiyari-dev/hiyari/internal/rules"
 )
 
 // benchPlan writes a generated wrong-state plan of n resources to a file shared by the
@@ -39,7 +41,11 @@ func benchPlan(b *testing.B, n int, scenario string) (string, int64) {
 
 var benchSizes = []int{1_000, 10_000, 100_000}
 
-// BenchmarkLoad measures streaming decode alone (MB/s and allocations).
+// cliRetain is what `hiyari plan review` keeps with the blast radius on.
+var cliRetain = Retain(rules.NeedsAfter)
+
+// BenchmarkLoad measures streaming decode alone (MB/s and allocations), keeping what
+// the CLI keeps with the blast radius on.
 func BenchmarkLoad(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("wrong-state/%d", n), func(b *testing.B) {
@@ -47,7 +53,7 @@ func BenchmarkLoad(b *testing.B) {
 			b.SetBytes(size)
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := plan.Load(context.Background(), path, plan.LoadOptions{}); err != nil {
+				if _, err := plan.Load(context.Background(), path, plan.LoadOptions{Retain: cliRetain}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -55,7 +61,8 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
-// BenchmarkReview measures the whole review: load, every rule, and the JSON report.
+// BenchmarkReview measures the whole review as the CLI runs it: load, every rule, the
+// blast radius at depth 2, and the JSON report.
 func BenchmarkReview(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("wrong-state/%d", n), func(b *testing.B) {
@@ -63,12 +70,12 @@ func BenchmarkReview(b *testing.B) {
 			b.SetBytes(size)
 			b.ReportAllocs()
 			for b.Loop() {
-				p, err := plan.Load(context.Background(), path, plan.LoadOptions{})
+				p, err := plan.Load(context.Background(), path, plan.LoadOptions{Retain: cliRetain})
 				if err != nil {
 					b.Fatal(err)
 				}
-				rep := Review(p, Options{Config: config.Default(), Env: "staging", FailOn: report.Critical})
-				if err := render.JSON(bytes.NewBuffer(nil), rep, render.Options{}); err != nil {
+				rep := Review(p, benchOptions(2))
+				if err := render.JSON(io.Discard, rep, render.Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -76,18 +83,52 @@ func BenchmarkReview(b *testing.B) {
 	}
 }
 
-// BenchmarkRules measures the rules alone on an already loaded plan.
+func benchOptions(depth int) Options {
+	return Options{Config: config.Default(), Env: "staging", FailOn: report.Critical, BlastDepth: depth}
+}
+
+// BenchmarkRules measures the rules alone on an already loaded plan (no blast radius).
 func BenchmarkRules(b *testing.B) {
+	benchReviewOnly(b, 0)
+}
+
+// BenchmarkBlast measures the rules and the blast radius at depth 2 on an already
+// loaded plan; less BenchmarkRules, it is the blast radius's cost.
+func BenchmarkBlast(b *testing.B) {
+	benchReviewOnly(b, 2)
+}
+
+func benchReviewOnly(b *testing.B, depth int) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("wrong-state/%d", n), func(b *testing.B) {
 			path, _ := benchPlan(b, n, plangen.ScenarioWrongState)
-			p, err := plan.Load(context.Background(), path, plan.LoadOptions{})
+			p, err := plan.Load(context.Background(), path, plan.LoadOptions{Retain: cliRetain})
 			if err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				Review(p, Options{Config: config.Default(), Env: "staging", FailOn: report.Critical})
+				Review(p, benchOptions(depth))
+			}
+		})
+	}
+}
+
+// BenchmarkRenderJSON measures writing the JSON report of an already reviewed plan.
+func BenchmarkRenderJSON(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("wrong-state/%d", n), func(b *testing.B) {
+			path, _ := benchPlan(b, n, plangen.ScenarioWrongState)
+			p, err := plan.Load(context.Background(), path, plan.LoadOptions{Retain: cliRetain})
+			if err != nil {
+				b.Fatal(err)
+			}
+			rep := Review(p, benchOptions(2))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := render.JSON(io.Discard, rep, render.Options{}); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}
