@@ -518,7 +518,7 @@ func imdsSource(p *IMDSProbe) Source {
 	case IMDSOK, IMDSV1Fallback:
 		s.State = StateUsable
 		s.Detail = "instance role " + p.Role + " (IMDS" + p.Version + ")"
-		if p.Status == IMDSV1Fallback {
+		if p.Hint != "" {
 			s.Detail += "; " + p.Hint
 		}
 	case IMDSExpired:

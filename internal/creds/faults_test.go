@@ -243,3 +243,40 @@ func TestExplainVerifyBoundedWhenSTSFails(t *testing.T) {
 		})
 	}
 }
+
+// TestExplainIMDSSlowerThanTheSDKWaits: IMDS answers the token PUT in 700ms on an
+// IMDSv2-only instance. hiyari's probe (1.5s budget) gets and verifies the role's
+// credentials; the real SDK (500ms per answer) does not. Explain must say both: the
+// slow answer on the imds source, and the SDK chain's failure as a finding.
+func TestExplainIMDSSlowerThanTheSDKWaits(t *testing.T) {
+	role := credstest.DefaultRole()
+	v2only := credstest.StartIMDS(t, credstest.IMDSOptions{Role: role, V2Only: true})
+	sts := credstest.StartSTS(t, map[string]credstest.Identity{role.AccessKeyID: {SecretAccessKey: role.SecretAccessKey, SessionToken: role.Token,
+		Account: "111122223333", ARN: "arn:aws:sts::111122223333:assumed-role/" + role.Name + "/i-0123456789abcdef0"}})
+	p := credstest.StartFaultProxy(t, v2only, onToken(&credstest.Fault{Delay: 700 * time.Millisecond}))
+	env := map[string]string{"HOME": t.TempDir(), "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_STS": sts.URL, "AWS_EC2_METADATA_SERVICE_ENDPOINT": p.URL}
+	start := time.Now()
+	rep := Explain(context.Background(), []Context{currentContext(t, env)}, Options{IMDSBudget: DefaultIMDSBudget, Verify: true, SDK: sdkChild()})
+	elapsed := time.Since(start)
+	c := rep.Contexts[0]
+	s := c.Source(SourceIMDS)
+	if s.State != StateUsable || !s.Verify.OK() {
+		t.Fatalf("imds = %s, verify %+v; want usable and verified by hiyari's own probe", s.State, s.Verify)
+	}
+	if want := "IMDS answered slowly (the token PUT took 7"; !strings.Contains(s.Detail, want) || !strings.Contains(s.Detail, "gives up on an IMDS answer after 500ms") {
+		t.Errorf("imds detail %q does not say %q and the SDK's 500ms", s.Detail, want)
+	}
+	var found bool
+	for _, f := range rep.Findings {
+		if f.Rule == RuleVerifyFailed && f.Severity == SeverityError && strings.Contains(f.Message, "although hiyari fetched and verified") {
+			found = true
+			t.Logf("%s %s: %s", f.Severity, f.Rule, f.Message)
+		}
+	}
+	if !found {
+		t.Errorf("no error finding says the SDK's chain failed where hiyari's probe passed: %+v (SDK verify %+v)", rep.Findings, c.WinnerVerify)
+	}
+	if bound := 10*time.Second + verifyTimeout + 4*time.Second; elapsed > bound {
+		t.Errorf("explain took %s, bound %s", elapsed, bound)
+	}
+}

@@ -151,6 +151,10 @@ func contextFindings(r *ContextReport) []Finding {
 		add(RuleVerifyFailed, SeverityWarning, r.Winner, "%s: the SDK's chain (%s) could not be checked with sts:GetCallerIdentity: %s", name, r.Winner, describeVerify(r.WinnerVerify))
 	} else if r.WinnerVerify != nil && !r.WinnerVerify.OK() && (win == nil || win.Verify == nil) {
 		add(RuleVerifyFailed, SeverityError, r.Winner, "%s: the SDK's chain (%s) failed sts:GetCallerIdentity: %s", name, r.Winner, describeVerify(r.WinnerVerify))
+	} else if r.WinnerVerify != nil && !r.WinnerVerify.OK() && !r.WinnerVerify.Unchecked() && win != nil && win.Verify.OK() {
+		// hiyari got and verified the winner's credentials, the real SDK did not: what
+		// differs (a slow IMDS, a stricter client) is what breaks the user's programs.
+		add(RuleVerifyFailed, SeverityError, r.Winner, "%s: the SDK's chain (%s) failed sts:GetCallerIdentity although hiyari fetched and verified %s: %s", name, r.Winner, win.KeyID, describeVerify(r.WinnerVerify))
 	}
 	if p := imds.IMDS; p != nil {
 		relevant := r.Winner == SourceIMDS

@@ -120,7 +120,10 @@ func ProbeIMDS(ctx context.Context, env map[string]string, budget time.Duration,
 	step := budget * 2 / 3
 	client := noProxyClient(step)
 
+	slow := slowestAnswer{}
+	t0 := time.Now()
 	token, tokErr := imdsToken(ctx, client, s.endpoint, step)
+	slow.note("the token PUT", time.Since(t0), tokErr == nil)
 	p.Version = "v2"
 	if tokErr != nil {
 		p.TokenError = tokErr.Error()
@@ -146,7 +149,9 @@ func ProbeIMDS(ctx context.Context, env map[string]string, budget time.Duration,
 			return p
 		}
 	}
+	t0 = time.Now()
 	roles, code, err := imdsGet(ctx, client, s.endpoint+"/latest/meta-data/iam/security-credentials/", token)
+	slow.note("the role list", time.Since(t0), err == nil)
 	switch {
 	case err != nil && isTimeout(err) && tokErr != nil && isTimeout(tokErr):
 		p.Status = IMDSTokenTimeout
@@ -188,7 +193,9 @@ func ProbeIMDS(ctx context.Context, env map[string]string, budget time.Duration,
 		return p
 	}
 	p.Role = role
+	t0 = time.Now()
 	body, code, err := imdsGet(ctx, client, s.endpoint+"/latest/meta-data/iam/security-credentials/"+role, token)
+	slow.note("the role credentials", time.Since(t0), err == nil)
 	if err != nil || code != http.StatusOK {
 		p.Status = IMDSError
 		switch {
@@ -233,8 +240,35 @@ func ProbeIMDS(ctx context.Context, env map[string]string, budget time.Duration,
 		}
 	default:
 		p.Status = IMDSOK
+		p.Hint = slow.hint()
 	}
 	return p
+}
+
+// sdkIMDSAnswerTimeout is how long the AWS SDK for Go v2's IMDS client waits for an
+// answer's headers (its default ResponseHeaderTimeout); the AWS CLI waits 1s.
+const sdkIMDSAnswerTimeout = 500 * time.Millisecond
+
+// slowestAnswer remembers the slowest IMDS answer of a probe.
+type slowestAnswer struct {
+	what string
+	took time.Duration
+}
+
+func (s *slowestAnswer) note(what string, took time.Duration, answered bool) {
+	if answered && took > s.took {
+		s.what, s.took = what, took
+	}
+}
+
+// hint warns when an answer came later than the SDK waits: this probe, with a longer
+// budget, got credentials the SDK itself would not (or only over IMDSv1).
+func (s slowestAnswer) hint() string {
+	if s.took <= sdkIMDSAnswerTimeout {
+		return ""
+	}
+	return fmt.Sprintf("IMDS answered slowly (%s took %s): the AWS SDK for Go v2 gives up on an IMDS answer after %s (the AWS CLI after 1s), so SDK clients may fail or fall back to IMDSv1 where this probe succeeded",
+		s.what, s.took.Round(10*time.Millisecond), sdkIMDSAnswerTimeout)
 }
 
 const hopLimitHint = "the IMDSv2 token PUT timed out: inside a container on EC2 the response needs 2 hops; raise the instance's metadata hop limit (aws ec2 modify-instance-metadata-options --http-put-response-hop-limit 2) or use the container's own credentials"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,13 +66,21 @@ func (v *Verification) Unchecked() bool {
 	if v == nil || v.OK() {
 		return false
 	}
+	if v.ErrorCode == "" {
+		// No STS error code: STS kept silent, or the credentials could not even be
+		// had (the SDK's chain failed to fetch them), which is a verdict.
+		return strings.HasPrefix(v.Error, stsSilent)
+	}
 	switch v.ErrorCode {
-	case "", "UnknownError", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException",
+	case "UnknownError", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException",
 		"InternalFailure", "InternalError", "ServiceUnavailable", "ServiceFailure":
 		return true
 	}
 	return false
 }
+
+// stsSilent starts the error of a verification STS never answered.
+const stsSilent = "STS did not answer"
 
 // verifyTimeout bounds one sts:GetCallerIdentity call, retries included.
 const verifyTimeout = 8 * time.Second
@@ -117,8 +126,10 @@ func callerIdentity(ctx context.Context, cfg aws.Config) *Verification {
 			}
 			return v
 		}
-		if errors.Is(err, context.DeadlineExceeded) && parent.Err() == nil {
-			return &Verification{Error: fmt.Sprintf("STS did not answer within %s, so the credentials were not checked: check the network path to STS (proxy, VPC endpoint, AWS_ENDPOINT_URL_STS)", verifyTimeout)}
+		// Only this call's own deadline means STS kept silent: a deadline inside the
+		// error can be the SDK's IMDS client giving up while fetching credentials.
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil {
+			return &Verification{Error: fmt.Sprintf("%s within %s, so the credentials were not checked: check the network path to STS (proxy, VPC endpoint, AWS_ENDPOINT_URL_STS)", stsSilent, verifyTimeout)}
 		}
 		return &Verification{Error: redactErr(err)}
 	}
