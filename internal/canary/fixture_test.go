@@ -50,6 +50,7 @@ const (
 	cSensDrift      = "SENSITIVE-ATTR-DRIFTED"
 	cSensARN        = "SENSITIVE-ARN-OTHER-ACCOUNT"
 	cSensRef        = "SENSITIVE-REFERENCE-TO-DELETED"
+	cVarDefault     = "SENSITIVE-VARIABLE-DEFAULT"
 	cOutBefore      = "SENSITIVE-OUTPUT-BEFORE"
 	cOutAfter       = "SENSITIVE-OUTPUT-AFTER"
 	cTFSecret       = "BACKEND-TF-SECRET-KEY"
@@ -129,6 +130,7 @@ func buildWorld(t *testing.T) *world {
 		{cSensDrift, "plan: resource_drift, an aws_iam_role's sensitive description changed outside Terraform"},
 		{cSensARN, "plan: a sensitive kms_key_arn naming another account (before and after)"},
 		{cSensRef, "plan: a sensitive Lambda environment variable holding the deleted role's ARN"},
+		{cVarDefault, "configuration: a sensitive variable's default, in the configuration Terraform puts in the plan and in the .tf file"},
 		{cOutBefore, "plan: a sensitive output's prior value (output_changes, before_sensitive)"},
 		{cOutAfter, "plan: a sensitive output's planned value (output_changes, after_sensitive)"},
 		{cTFSecret, "backend \"s3\" block in a .tf file: secret_key"},
@@ -281,6 +283,12 @@ variable "old_role_ref" {
   sensitive = true
 }
 
+variable "legacy_token" {
+  type      = string
+  sensitive = true
+  default   = "{{.VarDefault}}"
+}
+
 variable "old_role_note" {
   type      = string
   sensitive = true
@@ -327,6 +335,10 @@ resource "aws_lambda_function" "legacy" {
 
 resource "terraform_data" "db" {
   triggers_replace = var.db_password
+}
+
+resource "terraform_data" "legacy" {
+  input = var.legacy_token
 }
 
 output "api_key" {
@@ -390,7 +402,7 @@ func (w *world) makePlan(t *testing.T, repoRoot string) {
 	}
 	data := map[string]any{
 		"Region": region, "Account": account, "KeyBackend": keyBackend,
-		"TFSecret": w.c(cTFSecret), "TFToken": w.c(cTFToken), "WithOldRole": true,
+		"TFSecret": w.c(cTFSecret), "TFToken": w.c(cTFToken), "WithOldRole": true, "VarDefault": w.c(cVarDefault),
 	}
 	renderTF := func() {
 		var b strings.Builder
@@ -478,7 +490,7 @@ backend:
 	}
 	// The planted values must really be where the test says, or it proves nothing.
 	mustContain(t, w.planJSON, w.c(cSensBefore), w.c(cSensAfter), w.c(cSensDeleted), w.c(cOutBefore), w.c(cOutAfter),
-		w.c(cSensDrift), w.c(cSensARN), w.c(cSensRef))
+		w.c(cSensDrift), w.c(cSensARN), w.c(cSensRef), w.c(cVarDefault))
 	mustContainZipped(t, w.planfile, "tfplan", w.c(cPartialSecret), w.c(cPartialToken))
 	mustContain(t, filepath.Join(w.staging, ".terraform", "terraform.tfstate"), w.c(cPartialSecret), w.c(cPartialToken))
 
