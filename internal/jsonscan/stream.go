@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 )
 
 // DefaultMaxValue bounds one value held in memory by Stream.Value.
@@ -72,11 +73,24 @@ func (s *Stream) fill(keep int) (int, error) {
 		if len(s.buf) >= max {
 			return shift, &SyntaxError{Offset: s.base, Msg: fmt.Sprintf("a value larger than %d MiB", max>>20), TooLarge: true}
 		}
-		grown := make([]byte, min(2*len(s.buf), max))
+		// Double small buffers; past 8 MiB grow by half, so a value near a limit does not
+		// cost twice the limit while the old buffer is copied.
+		size := 2 * len(s.buf)
+		if len(s.buf) >= 8<<20 {
+			size = len(s.buf) + len(s.buf)/2
+		}
+		grown := make([]byte, min(size, max))
 		copy(grown, s.buf[:s.end])
 		s.buf = grown
+		if len(grown) >= 32<<20 {
+			// Only hostile or freak input gets here. Hand the old buffers back to the
+			// system now, or peak memory is the sum of every size the buffer had.
+			debug.FreeOSMemory()
+		}
 	}
-	for {
+	// Fill the buffer, not just one read's worth: a caller waiting for a long token
+	// rescans it after each fill, and pipes hand out 64 KiB at a time.
+	for s.end < len(s.buf) {
 		n, err := s.r.Read(s.buf[s.end:])
 		s.end += n
 		if errors.Is(err, io.EOF) {
@@ -86,10 +100,8 @@ func (s *Stream) fill(keep int) (int, error) {
 		if err != nil {
 			return shift, &ReadError{Err: err}
 		}
-		if n > 0 {
-			return shift, nil
-		}
 	}
+	return shift, nil
 }
 
 // Peek returns the next byte that is not whitespace without consuming it, or 0 at the

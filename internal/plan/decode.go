@@ -289,6 +289,11 @@ func (d *decoder) change(w *wireChange, key string, i int) (*Change, error) {
 	if len(w.Change.Actions) == 0 {
 		return nil, &InputError{Input: d.name, Problem: fmt.Sprintf("/%s/%d (%s) has no change.actions", key, i, w.Address), Fix: fixShowJSON}
 	}
+	for n, a := range w.Change.Actions {
+		if a == "" { // null decodes to ""; Terraform writes only names
+			return nil, &InputError{Input: d.name, Problem: fmt.Sprintf("not a Terraform plan as expected: /%s/%d/change/actions/%d is null or empty, want an action name", key, i, n), Fix: fixShowJSON}
+		}
+	}
 	c := &Change{
 		Address:         w.Address,
 		PreviousAddress: w.PreviousAddress,
@@ -374,6 +379,11 @@ func (d *decoder) outputs() error {
 		return d.semantic("/output_changes", err)
 	}
 	for name, o := range wire {
+		for n, a := range o.Actions {
+			if a == "" {
+				return &InputError{Input: d.name, Problem: fmt.Sprintf("not a Terraform plan as expected: /output_changes/%s/actions/%d is null or empty, want an action name", name, n), Fix: fixShowJSON}
+			}
+		}
 		bs, _ := Value(o.BeforeSensitive).Bool()
 		as, _ := Value(o.AfterSensitive).Bool()
 		d.p.Outputs = append(d.p.Outputs, OutputChange{Name: name, Actions: o.Actions, Sensitive: bs || as})

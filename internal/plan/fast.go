@@ -97,7 +97,7 @@ func (f *fastDecoder) fail(err error) error {
 		case se.Truncated:
 			return &InputError{Input: f.name, Problem: fmt.Sprintf("the JSON ends early at byte %d (truncated file?)", se.Offset), Fix: "re-create it with `terraform show -json PLANFILE > plan.json` and check the write finished", Err: io.ErrUnexpectedEOF}
 		case se.TooLarge:
-			return &InputError{Input: f.name, Problem: fmt.Sprintf("%s at byte %d: no Terraform plan has one", se.Msg, se.Offset), Fix: "check the input is a plan written by `terraform show -json`", Err: err}
+			return &InputError{Input: f.name, Problem: fmt.Sprintf("%s at byte %d: hiyari does not read values this large (a bound against hostile input)", se.Msg, se.Offset), Fix: "check the input is a plan written by `terraform show -json`; if it is, keep large content out of resource arguments (e.g. aws_s3_object source instead of content)", Err: err}
 		}
 		return &InputError{Input: f.name, Problem: fmt.Sprintf("not valid JSON at byte %d: %s", se.Offset, se.Msg), Fix: fixShowJSON, Err: err}
 	}
@@ -673,8 +673,15 @@ func (kp *keeper) actionList(ptrOf func() string, v []byte) (Actions, error) {
 	var err error
 	n := 0
 	jsonscan.Elements(v, func(e []byte) bool {
+		if e[0] != '"' {
+			err = kp.f.wrongType(fmt.Sprintf("%s/%d", ptr, n), e[0], "a string")
+			return false
+		}
 		var s string
-		s, err = kp.word(fmt.Sprintf("%s/%d", ptr, n), e)
+		s, err = kp.word("", e)
+		if err == nil && s == "" {
+			err = &InputError{Input: kp.f.name, Problem: fmt.Sprintf("not a Terraform plan as expected: %s/%d is null or empty, want an action name", ptr, n), Fix: fixShowJSON}
+		}
 		n++
 		out = append(out, Action(s))
 		return err == nil
