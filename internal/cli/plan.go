@@ -72,6 +72,9 @@ type reviewed struct {
 
 // runReview loads the plan and reviews it. Errors name the input and say what to do.
 func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
+	if err := app.checkPlanInput(path); err != nil {
+		return nil, err
+	}
 	var cfg config.Config
 	var err error
 	if f.configPath != "" {
