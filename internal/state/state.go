@@ -11,12 +11,11 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
-
+	"github.com/hiyari-dev/hiyari/internal/jsonscan"
 	"github.com/hiyari-dev/hiyari/internal/plan"
 )
 
@@ -121,16 +120,17 @@ func Load(path string) (*State, error) {
 // Read decodes a state from r as a stream and calls fn for every resource instance,
 // managed and data, in file order. name is how the input is called in errors. The
 // Resource handed to fn is fn's to keep. Outputs are skipped unread: they may hold
-// secrets and no review needs them.
+// secrets and no review needs them. Every byte is validated; memory is bounded by the
+// largest resource element (jsonscan's limits: 64 MiB strings, 128 MiB elements).
 func Read(r io.Reader, name string, fn func(*Resource) error) (Header, error) {
-	d := &reader{name: name, dec: jsontext.NewDecoder(r), fn: fn}
+	d := &reader{name: name, s: jsonscan.NewStream(r, 1<<20), fn: fn}
 	err := d.document()
 	return d.h, err
 }
 
 type reader struct {
 	name string
-	dec  *jsontext.Decoder
+	s    *jsonscan.Stream
 	fn   func(*Resource) error
 	h    Header
 
@@ -139,56 +139,97 @@ type reader struct {
 	showKeys   bool
 }
 
-func (d *reader) syntax(err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return &InputError{Input: d.name, Problem: fmt.Sprintf("the JSON ends early at byte %d (truncated file?)", d.dec.InputOffset()), Fix: "pull the state again with `terraform state pull > FILE` and check the write finished", Err: err}
-	}
-	var se *jsontext.SyntacticError
+// fail turns a stream error into an InputError.
+func (d *reader) fail(err error) error {
+	var se *jsonscan.SyntaxError
 	if errors.As(err, &se) {
-		return &InputError{Input: d.name, Problem: fmt.Sprintf("not valid JSON at byte %d: %s", se.ByteOffset, strings.TrimPrefix(se.Err.Error(), "jsontext: ")), Fix: fixPull, Err: err}
+		switch {
+		case se.Truncated:
+			return &InputError{Input: d.name, Problem: fmt.Sprintf("the JSON ends early at byte %d (truncated file?)", se.Offset), Fix: "pull the state again with `terraform state pull > FILE` and check the write finished", Err: io.ErrUnexpectedEOF}
+		case se.TooLarge:
+			return &InputError{Input: d.name, Problem: fmt.Sprintf("%s at byte %d: hiyari does not read values this large (a bound against hostile input)", se.Msg, se.Offset), Fix: fixPull, Err: err}
+		}
+		return &InputError{Input: d.name, Problem: fmt.Sprintf("not valid JSON at byte %d: %s", se.Offset, se.Msg), Fix: fixPull, Err: err}
+	}
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return err
+	}
+	var re *jsonscan.ReadError
+	if errors.As(err, &re) {
+		err = re.Err
 	}
 	return &InputError{Input: d.name, Problem: "cannot read the state: " + err.Error(), Fix: "check the file is readable", Err: err}
 }
 
-func (d *reader) semantic(where string, err error) error {
-	var se *jsontext.SyntacticError
-	if errors.As(err, &se) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return d.syntax(err)
+func (d *reader) wrongType(where string, v []byte, want string) error {
+	return &InputError{Input: d.name, Problem: fmt.Sprintf("not a Terraform state as expected at %s: %s, want %s", where, kindName(v), want), Fix: fixPull}
+}
+
+func kindName(v []byte) string {
+	switch jsonscan.Kind(v) {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
 	}
-	return &InputError{Input: d.name, Problem: fmt.Sprintf("not a Terraform state as expected at %s: %v", where, err), Fix: fixPull, Err: err}
+	return "a number"
 }
 
 func (d *reader) document() error {
-	tok, err := d.dec.ReadToken()
+	c, err := d.s.Peek()
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return &InputError{Input: d.name, Problem: "the file is empty", Fix: fixPull, Err: ErrNotAState}
-		}
-		return d.syntax(err)
+		return d.fail(err)
 	}
-	if tok.Kind() != '{' {
+	if c == 0 {
+		return &InputError{Input: d.name, Problem: "the file is empty", Fix: fixPull, Err: ErrNotAState}
+	}
+	if c != '{' {
+		if err := d.s.Skip(); err != nil {
+			return d.fail(err)
+		}
 		return &InputError{Input: d.name, Problem: "the top-level JSON value is not an object", Fix: fixPull, Err: ErrNotAState}
 	}
-	for d.dec.PeekKind() != '}' {
-		if d.dec.PeekKind() == 0 {
-			_, err := d.dec.ReadToken()
-			return d.syntax(err)
-		}
-		nameTok, err := d.dec.ReadToken()
+	if err := d.s.Begin('{'); err != nil {
+		return d.fail(err)
+	}
+	seen := map[string]bool{}
+	for {
+		more, err := d.s.More()
 		if err != nil {
-			return d.syntax(err)
+			return d.fail(err)
 		}
-		if err := d.member(nameTok.String()); err != nil {
+		if !more {
+			break
+		}
+		k, err := d.s.Key()
+		if err != nil {
+			return d.fail(err)
+		}
+		key := string(k)
+		if seen[key] {
+			return &InputError{Input: d.name, Problem: fmt.Sprintf("not valid JSON: duplicate member %q in the top-level object", key), Fix: fixPull}
+		}
+		seen[key] = true
+		if err := d.member(key); err != nil {
 			return err
 		}
 	}
-	if _, err := d.dec.ReadToken(); err != nil {
-		return d.syntax(err)
-	}
-	if _, err := d.dec.ReadToken(); err == nil {
-		return &InputError{Input: d.name, Problem: fmt.Sprintf("unexpected data after the state object at byte %d", d.dec.InputOffset()), Fix: "give one state per --state"}
-	} else if !errors.Is(err, io.EOF) {
-		return d.syntax(err)
+	if err := d.s.End(); err != nil {
+		var se *jsonscan.SyntaxError
+		if !errors.As(err, &se) || se.Truncated || se.TooLarge {
+			return d.fail(err)
+		}
+		if err := d.s.Skip(); err != nil {
+			return d.fail(err)
+		}
+		return &InputError{Input: d.name, Problem: fmt.Sprintf("unexpected data after the state object at byte %d", se.Offset), Fix: "give one state per --state"}
 	}
 	switch {
 	case d.sawVersion:
@@ -204,135 +245,146 @@ func (d *reader) document() error {
 func (d *reader) member(key string) error {
 	switch key {
 	case "version":
-		v, err := d.dec.ReadValue()
+		v, err := d.s.Value()
 		if err != nil {
-			return d.syntax(err)
+			return d.fail(err)
 		}
 		n, err := strconv.Atoi(string(v))
 		if err != nil || n != 4 {
-			return &InputError{Input: d.name, Problem: fmt.Sprintf("state format version %s; hiyari reads version 4 (Terraform 0.12 and later, OpenTofu)", v), Fix: "pull the state with a current Terraform (`terraform state pull`), which writes version 4", Err: ErrNotAState}
+			return &InputError{Input: d.name, Problem: fmt.Sprintf("state format version %.40s; hiyari reads version 4 (Terraform 0.12 and later, OpenTofu)", v), Fix: "pull the state with a current Terraform (`terraform state pull`), which writes version 4", Err: ErrNotAState}
 		}
 		d.h.Version, d.sawVersion = n, true
 		return nil
 	case "terraform_version":
-		return d.decode("/terraform_version", &d.h.TerraformVersion)
-	case "serial":
-		return d.decode("/serial", &d.h.Serial)
+		return d.str("/terraform_version", &d.h.TerraformVersion)
 	case "lineage":
-		return d.decode("/lineage", &d.h.Lineage)
+		return d.str("/lineage", &d.h.Lineage)
+	case "serial":
+		v, err := d.s.Value()
+		if err != nil {
+			return d.fail(err)
+		}
+		if v[0] == 'n' {
+			return nil
+		}
+		n, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil {
+			return d.wrongType("/serial", v, "an integer")
+		}
+		d.h.Serial = n
+		return nil
 	case "resources":
 		return d.resourceList()
-	case "format_version":
-		// Both plans and `terraform show -json` carry it; decided by the other keys.
-		return d.skip()
 	case "resource_changes", "planned_values", "configuration", "prior_state", "output_changes":
 		d.planKeys = append(d.planKeys, key)
-		return d.skip()
 	case "values":
 		d.showKeys = true
-		return d.skip()
-	default:
-		return d.skip()
 	}
-}
-
-func (d *reader) skip() error {
-	if err := d.dec.SkipValue(); err != nil {
-		return d.syntax(err)
+	// format_version: both plans and `terraform show -json` carry it; decided by the
+	// other keys. Everything else, outputs included, is skipped unread.
+	if err := d.s.Skip(); err != nil {
+		return d.fail(err)
 	}
 	return nil
 }
 
-func (d *reader) decode(where string, dst any) error {
-	if err := json.UnmarshalDecode(d.dec, dst); err != nil {
-		return d.semantic(where, err)
+func (d *reader) str(where string, dst *string) error {
+	v, err := d.s.Value()
+	if err != nil {
+		return d.fail(err)
 	}
+	s, err := d.text(where, v)
+	if err != nil {
+		return err
+	}
+	*dst = s
 	return nil
 }
 
-// wireResource is one element of resources, instances kept raw so that each is
-// decoded and handed out on its own.
-type wireResource struct {
-	Module string `json:"module"`
-	Mode   string `json:"mode"`
-	Type   string `json:"type"`
-	Name   string `json:"name"`
-}
-
-type wireInstance struct {
-	IndexKey            jsontext.Value `json:"index_key"`
-	Deposed             string         `json:"deposed"`
-	Attributes          jsontext.Value `json:"attributes"`
-	SensitiveAttributes jsontext.Value `json:"sensitive_attributes"`
+// text decodes a JSON string (null is "").
+func (d *reader) text(where string, v []byte) (string, error) {
+	switch v[0] {
+	case 'n':
+		return "", nil
+	case '"':
+		s, _ := jsonscan.Unquote(v)
+		return s, nil
+	}
+	return "", d.wrongType(where, v, "a string")
 }
 
 func (d *reader) resourceList() error {
-	if d.dec.PeekKind() == 'n' {
-		return d.skip()
+	c, err := d.s.Peek()
+	if err != nil {
+		return d.fail(err)
 	}
-	if d.dec.PeekKind() != '[' {
+	if c == 'n' {
+		if err := d.s.Skip(); err != nil {
+			return d.fail(err)
+		}
+		return nil
+	}
+	if c != '[' {
+		if _, err := d.s.Value(); err != nil {
+			return d.fail(err)
+		}
 		return &InputError{Input: d.name, Problem: "/resources is not an array", Fix: fixPull, Err: ErrNotAState}
 	}
-	if _, err := d.dec.ReadToken(); err != nil {
-		return d.syntax(err)
+	if err := d.s.Begin('['); err != nil {
+		return d.fail(err)
 	}
-	for i := 0; d.dec.PeekKind() != ']'; i++ {
-		if d.dec.PeekKind() == 0 {
-			_, err := d.dec.ReadToken()
-			return d.syntax(err)
+	for i := 0; ; i++ {
+		more, err := d.s.More()
+		if err != nil {
+			return d.fail(err)
 		}
-		if err := d.resource(i); err != nil {
+		if !more {
+			return nil
+		}
+		raw, err := d.s.Value()
+		if err != nil {
+			return d.fail(err)
+		}
+		if err := d.resource(i, raw); err != nil {
 			return err
 		}
 	}
-	_, err := d.dec.ReadToken()
-	if err != nil {
-		return d.syntax(err)
-	}
-	return nil
 }
 
-// resource reads one element of resources member by member, so that instances are
-// decoded one at a time whatever the order of the members.
-func (d *reader) resource(i int) error {
+// resource decodes one validated element of resources and hands out its instances.
+func (d *reader) resource(i int, raw []byte) error {
 	where := fmt.Sprintf("/resources/%d", i)
-	if d.dec.PeekKind() != '{' {
+	if raw[0] != '{' {
 		return &InputError{Input: d.name, Problem: where + " is not an object", Fix: fixPull, Err: ErrNotAState}
 	}
-	if _, err := d.dec.ReadToken(); err != nil {
-		return d.syntax(err)
+	if name, dup := jsonscan.DuplicateName(raw); dup {
+		return &InputError{Input: d.name, Problem: fmt.Sprintf("not valid JSON: duplicate member %q in %s", name, where), Fix: fixPull}
 	}
+	// One copy per resource: the instances' attributes are slices of it.
+	raw = append([]byte(nil), raw...)
 	var head wireResource
-	var instances []wireInstance
-	for d.dec.PeekKind() != '}' {
-		if d.dec.PeekKind() == 0 {
-			_, err := d.dec.ReadToken()
-			return d.syntax(err)
-		}
-		tok, err := d.dec.ReadToken()
-		if err != nil {
-			return d.syntax(err)
-		}
-		switch key := tok.String(); key {
+	var instances []byte
+	var err error
+	for it := jsonscan.NewIter(raw); it.Next() && err == nil; {
+		v := it.Value()
+		switch string(it.Key()) {
 		case "module":
-			err = d.decode(where+"/module", &head.Module)
+			head.Module, err = d.text(where+"/module", v)
 		case "mode":
-			err = d.decode(where+"/mode", &head.Mode)
+			head.Mode, err = d.text(where+"/mode", v)
 		case "type":
-			err = d.decode(where+"/type", &head.Type)
+			head.Type, err = d.text(where+"/type", v)
 		case "name":
-			err = d.decode(where+"/name", &head.Name)
+			head.Name, err = d.text(where+"/name", v)
 		case "instances":
-			err = d.decode(where+"/instances", &instances)
-		default:
-			err = d.skip()
-		}
-		if err != nil {
-			return err
+			instances = v
 		}
 	}
-	if _, err := d.dec.ReadToken(); err != nil {
-		return d.syntax(err)
+	if err != nil {
+		return err
+	}
+	if instances != nil && instances[0] != '[' && instances[0] != 'n' {
+		return d.wrongType(where+"/instances", instances, "an array")
 	}
 	if head.Type == "" || head.Name == "" {
 		return &InputError{Input: d.name, Problem: where + " has no type or name", Fix: fixPull, Err: ErrNotAState}
@@ -340,14 +392,40 @@ func (d *reader) resource(i int) error {
 	if head.Mode == "" {
 		head.Mode = "managed"
 	}
-	for j := range instances {
-		in := &instances[j]
-		r := &Resource{
-			Module: head.Module, Mode: head.Mode, Type: head.Type, Name: head.Name, Deposed: in.Deposed,
-			Attributes: nonNull(in.Attributes),
-			Sensitive:  sensitiveTop(in.SensitiveAttributes),
+	j := 0
+	for el := jsonscan.NewIter(instances); el.Next(); j++ {
+		iwhere := fmt.Sprintf("%s/instances/%d", where, j)
+		in := el.Value()
+		if in[0] != '{' {
+			if in[0] == 'n' {
+				continue
+			}
+			return d.wrongType(iwhere, in, "an object")
 		}
-		r.Address = address(head, in.IndexKey)
+		var index, attrs, sens []byte
+		var deposed string
+		for it := jsonscan.NewIter(in); it.Next() && err == nil; {
+			v := it.Value()
+			switch string(it.Key()) {
+			case "index_key":
+				index = v
+			case "deposed":
+				deposed, err = d.text(iwhere+"/deposed", v)
+			case "attributes":
+				attrs = v
+			case "sensitive_attributes":
+				sens = v
+			}
+		}
+		if err != nil {
+			return err
+		}
+		r := &Resource{
+			Module: head.Module, Mode: head.Mode, Type: head.Type, Name: head.Name, Deposed: deposed,
+			Attributes: nonNull(attrs),
+			Sensitive:  sensitiveTop(sens),
+		}
+		r.Address = address(head, index)
 		if err := d.fn(r); err != nil {
 			return err
 		}
@@ -355,7 +433,12 @@ func (d *reader) resource(i int) error {
 	return nil
 }
 
-func nonNull(v jsontext.Value) plan.Value {
+// wireResource is what a resource element says about all its instances.
+type wireResource struct {
+	Module, Mode, Type, Name string
+}
+
+func nonNull(v []byte) plan.Value {
 	if len(v) == 0 || string(v) == "null" {
 		return nil
 	}
@@ -363,7 +446,7 @@ func nonNull(v jsontext.Value) plan.Value {
 }
 
 // address builds the instance address Terraform shows for a state instance.
-func address(r wireResource, key jsontext.Value) string {
+func address(r wireResource, key []byte) string {
 	var b strings.Builder
 	if r.Module != "" {
 		b.WriteString(r.Module)
@@ -386,28 +469,25 @@ func address(r wireResource, key jsontext.Value) string {
 // sensitiveTop returns the top-level attribute names named by sensitive_attributes:
 // a list of paths, each a list of steps {"type":"get_attr","value":NAME} or
 // {"type":"index",…}. A whole attribute counts as sensitive when any part of it is.
-func sensitiveTop(raw jsontext.Value) []string {
-	if len(raw) == 0 {
-		return nil
-	}
-	var paths [][]struct {
-		Type  string         `json:"type"`
-		Value jsontext.Value `json:"value"`
-	}
-	if err := json.Unmarshal(raw, &paths); err != nil {
-		return nil
-	}
+func sensitiveTop(raw []byte) []string {
 	var out []string
-	seen := map[string]bool{}
-	for _, p := range paths {
-		if len(p) == 0 || p[0].Type != "get_attr" {
+	for paths := jsonscan.NewIter(raw); paths.Next(); {
+		steps := jsonscan.NewIter(paths.Value())
+		if !steps.Next() {
 			continue
 		}
-		var name string
-		if err := json.Unmarshal(p[0].Value, &name); err != nil || seen[name] {
+		var typ, name string
+		for it := jsonscan.NewIter(steps.Value()); it.Next(); {
+			switch string(it.Key()) {
+			case "type":
+				typ, _ = jsonscan.Unquote(it.Value())
+			case "value":
+				name, _ = jsonscan.Unquote(it.Value())
+			}
+		}
+		if typ != "get_attr" || slices.Contains(out, name) {
 			continue
 		}
-		seen[name] = true
 		out = append(out, name)
 	}
 	return out
