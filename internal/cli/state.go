@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -310,7 +312,15 @@ func (app *App) pullState(bin, dir string) (*planfile.State, error) {
 	if bin == "" {
 		bin = "terraform"
 	}
-	cmd := exec.CommandContext(app.Ctx, bin, "state", "pull")
+	timeout, err := app.terraformTimeout()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(app.Ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "state", "pull")
+	// A killed terraform's children may hold stdout open; do not wait for them.
+	cmd.WaitDelay = 5 * time.Second
 	cmd.Dir = dir
 	cmd.Env = app.Env.Pairs()
 	var stderr bytes.Buffer
@@ -325,6 +335,9 @@ func (app *App) pullState(bin, dir string) (*planfile.State, error) {
 	st, readErr := planfile.ReadState(out)
 	_, _ = io.Copy(io.Discard, out)
 	if err := cmd.Wait(); err != nil {
+		if ctx.Err() == context.DeadlineExceeded {
+			return nil, fmt.Errorf("%s state pull in %s did not finish within %s and was stopped; check the backend is reachable, or raise HIYARI_TERRAFORM_TIMEOUT", bin, dir, timeout)
+		}
 		return nil, fmt.Errorf("%s state pull in %s failed (%v): %s", bin, dir, err, strings.TrimSpace(stderr.String()))
 	}
 	if readErr != nil {

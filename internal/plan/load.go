@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // LoadOptions says where a plan comes from and how to read a saved planfile.
@@ -153,6 +154,9 @@ func showPlanfile(ctx context.Context, name, file string, opts LoadOptions) (*Pl
 		return nil, &InputError{Input: name, Problem: err.Error()}
 	}
 	cmd := exec.CommandContext(ctx, bin, "show", "-json", "-no-color", abs)
+	// When ctx ends, a killed terraform's children (a wrapper script's) may still hold
+	// stdout open: stop waiting for them after a grace period.
+	cmd.WaitDelay = 5 * time.Second
 	cmd.Dir = opts.Dir
 	cmd.Env = opts.Env
 	stderr := &limitedBuffer{max: maxStderr}
