@@ -110,3 +110,4 @@ func TestFastPathErrorsLikeReference(t *testing.T) {
 		})
 	}
 }
+
