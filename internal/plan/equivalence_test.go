@@ -110,4 +110,3 @@ func TestFastPathErrorsLikeReference(t *testing.T) {
 		})
 	}
 }
-
