@@ -127,8 +127,8 @@ func realPlanfiles(tb testing.TB) []string {
 	}
 }
 
-// FuzzRead feeds Read whole archives (in memory: Read opens the file and reads the
-// same zip.Reader), seeded with the planfiles real Terraform wrote
+// FuzzRead feeds CheckArchive and Read whole archives (in memory: both open the file
+// and read the same zip.Reader), seeded with the planfiles real Terraform wrote
 // and hand-made zips (stored and deflated). Every input gives a Planfile or a
 // *ReadError naming the file, never a panic, and the canary planted in backend
 // credentials never comes out.
@@ -153,6 +153,12 @@ func FuzzRead(f *testing.F) {
 		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			return // Read says "not a readable zip archive" (TestReadNotAZip)
+		}
+		if err := checkEntries(zr, path, fuzzLimits); err != nil {
+			var re *ReadError
+			if !errors.As(err, &re) || !strings.HasPrefix(err.Error(), path+": ") {
+				t.Fatalf("CheckArchive's error %T does not name the planfile: %v", err, err)
+			}
 		}
 		pf, err := readArchive(zr, path, fuzzLimits)
 		checkRead(t, path, pf, err, canaryPlaced(archiveEntries(data)))
