@@ -136,7 +136,7 @@ func Find(dir string) (Config, error) {
 
 // Load reads one configuration file.
 func Load(path string) (Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		return Config{}, fmt.Errorf("read %s: %w", path, err)
 	}

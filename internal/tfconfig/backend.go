@@ -228,6 +228,9 @@ func (b *Backend) MergeConfigFile(t Tree, name string) error {
 	if err != nil {
 		return fmt.Errorf("read -backend-config file %s (%s): %w", name, t.Name(), err)
 	}
+	if err := checkSource(src, name); err != nil {
+		return fmt.Errorf("parse -backend-config file %s (%s): %w", name, t.Name(), err)
+	}
 	f, diags := hclparse.NewParser().ParseHCL(src, name)
 	if diags.HasErrors() {
 		return fmt.Errorf("parse -backend-config file %s (%s): %s", name, t.Name(), firstError(diags))

@@ -129,6 +129,9 @@ func LoadModule(t Tree, dir string) (*Module, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read %s (%s): %w", name, t.Name(), err)
 		}
+		if err := checkSource(src, name); err != nil {
+			return nil, fmt.Errorf("parse %s (%s): %w", name, t.Name(), err)
+		}
 		var f *hcl.File
 		var diags hcl.Diagnostics
 		if strings.HasSuffix(name, ".json") {
