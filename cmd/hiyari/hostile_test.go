@@ -36,6 +36,9 @@ func TestHostile(t *testing.T) {
 	t.Run("state", func(t *testing.T) { hostileStates(t, h, state, validPlan) })
 	t.Run("files", func(t *testing.T) { hostileFiles(t, h, example) })
 	t.Run("planfile", func(t *testing.T) { hostilePlanfiles(t, h) })
+	t.Run("backend", func(t *testing.T) { hostileBackends(t, h) })
+	t.Run("config", func(t *testing.T) { hostileConfigs(t, h, validPlan) })
+	t.Run("creds", func(t *testing.T) { hostileCreds(t, h) })
 	h.report(t)
 }
 
@@ -545,4 +548,167 @@ func closedPipe(t *testing.T) *os.File {
 	w.Close()
 	t.Cleanup(func() { r.Close() })
 	return r
+}
+
+// backendTF is a root module's backend block.
+const backendTF = "terraform {\n  backend \"s3\" {\n    bucket = \"acme-tfstate\"\n    key    = \"envs/a/terraform.tfstate\"\n    region = \"ap-northeast-1\"\n  }\n}\n"
+
+// hostileBackends are hostile configuration files next to a root module's backend
+// block, for `hiyari backend check`: the files come from the pull request.
+func hostileBackends(t *testing.T, h *hostile) {
+	deep := func(open, close string, n int) string {
+		return strings.Repeat(open, n) + "1" + strings.Repeat(close, n)
+	}
+	nested := regexp.MustCompile(`nested more than 500 levels deep`)
+	cases := []struct {
+		name, file, src string
+		problem         *regexp.Regexp
+		// maxRSS (KiB) where the cost is known to be higher than hostileRSS.
+		maxRSS int64
+	}{
+		{name: "truncated-block", file: "backend.tf", src: backendTF[:40], problem: regexp.MustCompile(`line \d+: (Unclosed configuration block|Argument or block definition required)`)},
+		{name: "truncated-string", file: "backend.tf", src: backendTF[:30], problem: regexp.MustCompile(`line \d+: `)},
+		{name: "invalid-utf8", file: "backend.tf", src: strings.Replace(backendTF, "acme-tfstate", "acme-\xff\xfe", 1), problem: regexp.MustCompile(`UTF-8`)},
+		{name: "nested-brackets", file: "main.tf", src: "locals { x = " + deep("[", "]", 100000) + " }", problem: nested},
+		{name: "nested-objects", file: "main.tf", src: "locals { x = " + deep("{a = ", "}", 100000) + " }", problem: nested},
+		// HCL's lexer holds about 280 bytes per token, and the nesting check lexes
+		// the file: a megabyte of one-byte tokens costs about 300 MiB (the parser
+		// would have cost as much, then overflowed its stack).
+		{name: "unary-operators", file: "main.tf", src: "locals { x = " + strings.Repeat("!", 1000000) + "true }", problem: nested, maxRSS: 512 << 10},
+		{name: "nested-templates", file: "main.tf", src: "locals { x = " + deep(`"${`, `}"`, 100000) + " }", problem: nested},
+		{name: "nested-json", file: "main.tf.json", src: `{"locals": {"x": ` + deep("[", "]", 1000000) + `}}`, problem: nested},
+		{name: "too-large", file: "main.tf", src: strings.Repeat("# padding\n", 500000), problem: regexp.MustCompile(`more than the 4 MiB hiyari parses`)},
+		{name: "nested-backend-config", file: "backend.tf", src: strings.Replace(backendTF, `"acme-tfstate"`, deep("[", "]", 100000), 1), problem: nested},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			repo := h.mkdir(t, filepath.Join("backend", c.name))
+			h.write(t, filepath.Join("backend", c.name, "envs", "a", "backend.tf"), []byte(backendTF))
+			h.write(t, filepath.Join("backend", c.name, "envs", "a", c.file), []byte(c.src))
+			res := h.exec(t, run{class: "backend", dir: repo, args: []string{"backend", "check"}, maxRSS: c.maxRSS})
+			fails(t, res, "envs/a/"+c.file, c.problem)
+		})
+	}
+}
+
+// hostileConfigs are hostile .hiyari.yaml files (they come from the repository),
+// read by backend check and by plan review.
+func hostileConfigs(t *testing.T, h *hostile, validPlan string) {
+	laughs := "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+	for i := 1; i < 9; i++ {
+		prev, cur := string(rune('a'+i-1)), string(rune('a'+i))
+		laughs += cur + ": &" + cur + " [" + strings.TrimSuffix(strings.Repeat("*"+prev+",", 9), ",") + "]\n"
+	}
+	cases := []struct {
+		name    string
+		src     string
+		link    string // a symlink target instead of src
+		dir     bool
+		problem *regexp.Regexp
+	}{
+		{name: "billion-laughs", src: laughs, problem: regexp.MustCompile(`unknown key|alias`)},
+		{name: "nested-flow", src: "env: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n", problem: regexp.MustCompile(`depth`)},
+		{name: "invalid-utf8", src: "env: \"\xff\xfe\"\n", problem: regexp.MustCompile(`UTF-8`)},
+		{name: "duplicate-key", src: "env: staging\nenv: prod\n", problem: regexp.MustCompile(`already defined`)},
+		{name: "wrong-type", src: "accounts: {a: 1}\n", problem: regexp.MustCompile(`cannot unmarshal`)},
+		{name: "too-large", src: "env: " + strings.Repeat("a", 2<<20) + "\n", problem: regexp.MustCompile(`larger than`)},
+		{name: "symlink-to-dev-zero", link: "/dev/zero", problem: regexp.MustCompile(`not a regular file`)},
+		{name: "directory", dir: true, problem: regexp.MustCompile(`is a directory`)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			repo := h.mkdir(t, filepath.Join("config", c.name))
+			h.write(t, filepath.Join("config", c.name, "envs", "a", "backend.tf"), []byte(backendTF))
+			cfg := filepath.Join(repo, ".hiyari.yaml")
+			switch {
+			case c.link != "":
+				if err := os.Symlink(c.link, cfg); err != nil {
+					t.Fatal(err)
+				}
+			case c.dir:
+				h.mkdir(t, filepath.Join("config", c.name, ".hiyari.yaml"))
+			default:
+				h.write(t, filepath.Join("config", c.name, ".hiyari.yaml"), []byte(c.src))
+			}
+			for _, args := range [][]string{{"backend", "check"}, {"plan", "review", "--fail-on", "never", validPlan}} {
+				res := h.exec(t, run{class: "config", dir: repo, args: args})
+				fails(t, res, ".hiyari.yaml", c.problem)
+			}
+		})
+	}
+}
+
+// hostileCreds are hostile shared AWS files for `hiyari creds explain`. A broken
+// shared file is a finding, not a fatal error (docs/creds.md, docs/creds-findings.md):
+// explain exits 0 and says what it found, naming the file.
+func hostileCreds(t *testing.T, h *hostile) {
+	cases := []struct {
+		name       string
+		file       string // config or credentials
+		src        []byte
+		link       string
+		dir        bool
+		unreadable bool
+		want       *regexp.Regexp
+	}{
+		{name: "invalid-utf8", file: "credentials", src: []byte("[default]\naws_access_key_id = AKIA\xff\xfeEXAMPLE00000\naws_secret_access_key = x\n"), want: regexp.MustCompile(`credentials`)},
+		{name: "nul-bytes", file: "config", src: make([]byte, 100000), want: regexp.MustCompile(`shared_file_ignored_lines`)},
+		{name: "no-equals", file: "credentials", src: []byte("[default]\naws_access_key_id AKIAEXAMPLE000000000\n"), want: regexp.MustCompile(`shared_file_ignored_lines`)},
+		{name: "bom", file: "config", src: []byte("\xef\xbb\xbf[default]\nregion = us-east-1\n"), want: regexp.MustCompile(`config`)},
+		{name: "duplicate-sections", file: "credentials", src: []byte(strings.Repeat("[default]\naws_access_key_id = AKIAEXAMPLE000000000\naws_secret_access_key = x\n", 1000)), want: regexp.MustCompile(`credentials`)},
+		{name: "nested-sub-properties", file: "config", src: []byte("[default]\ns3 =\n" + strings.Repeat("  a =\n", 100000)), want: regexp.MustCompile(`config`)},
+		{name: "line-50MiB", file: "config", src: []byte("[default]\nregion = " + strings.Repeat("a", 50<<20) + "\n"), want: regexp.MustCompile(`token too long|sdk_load_error|unreadable`)},
+		{name: "profiles-200000", file: "config", src: manyProfiles(200000), want: regexp.MustCompile(`config`)},
+		{name: "symlink-to-dev-zero", file: "credentials", link: "/dev/zero", want: regexp.MustCompile(`credentials`)},
+		{name: "directory", file: "credentials", dir: true, want: regexp.MustCompile(`is a directory`)},
+		{name: "unreadable", file: "credentials", src: []byte("[default]\naws_access_key_id = AKIAEXAMPLE000000000\naws_secret_access_key = x\n"), unreadable: true, want: regexp.MustCompile(`shared_file_unreadable`)},
+		{name: "empty", file: "config", src: []byte{}, want: regexp.MustCompile(`config`)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			home := h.mkdir(t, filepath.Join("creds", c.name))
+			h.mkdir(t, filepath.Join("creds", c.name, ".aws"))
+			p := filepath.Join(home, ".aws", c.file)
+			switch {
+			case c.link != "":
+				if err := os.Symlink(c.link, p); err != nil {
+					t.Fatal(err)
+				}
+			case c.dir:
+				h.mkdir(t, filepath.Join("creds", c.name, ".aws", c.file))
+			default:
+				h.write(t, filepath.Join("creds", c.name, ".aws", c.file), c.src)
+			}
+			if c.unreadable {
+				if err := os.Chmod(p, 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res := h.exec(t, run{class: "creds", dir: home, asNobody: c.unreadable,
+				env:  []string{"HOME=" + home},
+				args: []string{"creds", "explain", "--imds-timeout", "200ms"}})
+			if res.code != 0 || res.stdout == "" {
+				t.Errorf("want exit 0 and a report (a bad shared file is a finding)\n%s", res)
+				return
+			}
+			if !strings.Contains(res.stdout, p) {
+				t.Errorf("the report does not name %s\n%s", p, res)
+			}
+			if !c.want.MatchString(res.stdout) {
+				t.Errorf("the report does not say /%s/\n%s", c.want, res)
+			}
+		})
+	}
+}
+
+// manyProfiles is a config file of n profiles.
+func manyProfiles(n int) []byte {
+	var b bytes.Buffer
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "[profile p%d]\nregion = us-east-1\n", i)
+	}
+	return b.Bytes()
 }
