@@ -98,7 +98,7 @@ func entrySeeds(tb testing.TB) [][2][]byte {
 		seeds = append(seeds, [2][]byte{plan, state})
 	}
 	state := []byte(sampleState)
-	for _, s := range [][2][]byte{
+	seeds = append(seeds, [][2][]byte{
 		{tfplan(3, backendMsg("s3", "blue", s3Config()), 3), state},
 		{tfplan(3, backendMsg("s3", "default", canaryConfig()), 0), state},
 		{tfplan(3, backendMsg("remote", "default", canaryConfig()), 0), nil},
@@ -111,9 +111,7 @@ func entrySeeds(tb testing.TB) [][2][]byte {
 		{tfplan(3, backendMsg("s3", "default", bytes.Repeat([]byte{0x91}, 100)), 0), nil},
 		{[]byte{0x08}, []byte(`{"serial": 1e99}`)},
 		{nil, []byte(`[`)},
-	} {
-		seeds = append(seeds, s)
-	}
+	}...)
 	return seeds
 }
 
