@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/hiyari-dev/hiyari/internal/planfile"
 )
 
 // LoadOptions says where a plan comes from and how to read a saved planfile.
@@ -144,6 +146,15 @@ func showPlanfile(ctx context.Context, name, file string, opts LoadOptions) (*Pl
 	}
 	if !ok {
 		return nil, &InputError{Input: name, Problem: "is a zip archive but not a Terraform planfile (no tfplan entry)", Fix: "give a planfile written by `terraform plan -out=FILE`, or its `terraform show -json` output", Err: ErrNotAPlan}
+	}
+	// A zip bomb must not reach Terraform, which would expand it (stdin spools here).
+	if err := planfile.CheckArchive(file); err != nil {
+		problem := err.Error()
+		var re *planfile.ReadError
+		if errors.As(err, &re) {
+			problem = re.Problem // name the input as the user gave it, not a spool file
+		}
+		return nil, &InputError{Input: name, Problem: problem, Fix: "give a planfile written by `terraform plan -out=FILE`", Err: err}
 	}
 	bin := opts.TerraformBin
 	if bin == "" {
