@@ -20,6 +20,9 @@ type File struct {
 	Sections []*Section
 	// Issues are lines the SDK ignores without a word.
 	Issues []Issue
+
+	// index finds sections by name; it covers Sections[:len(index)] when built.
+	index map[string]*Section
 }
 
 // Section is a bracketed section such as [default], [profile dev] or [sso-session x].
@@ -54,12 +57,28 @@ type Issue struct {
 
 // Section returns the section named name, or nil.
 func (f *File) Section(name string) *Section {
-	for _, s := range f.Sections {
-		if s.Name == name {
-			return s
+	if len(f.index) != len(f.Sections) {
+		// Sections may be built by hand; index what is not indexed yet (a file of
+		// 200,000 profiles was quadratic with a scan per lookup).
+		if f.index == nil {
+			f.index = make(map[string]*Section, len(f.Sections))
+		}
+		for _, s := range f.Sections {
+			if _, ok := f.index[s.Name]; !ok {
+				f.index[s.Name] = s
+			}
+		}
+		if len(f.index) != len(f.Sections) {
+			// Duplicate names in a hand-built list: the first one wins, as before.
+			for _, s := range f.Sections {
+				if s.Name == name {
+					return s
+				}
+			}
+			return nil
 		}
 	}
-	return nil
+	return f.index[name]
 }
 
 // Value returns the value of key and whether it is set.
@@ -70,7 +89,7 @@ func (s *Section) Value(key string) (Key, bool) {
 
 // Parse reads r as the SDK would, recording line numbers and ignored lines.
 func Parse(r io.Reader, path string) (*File, error) {
-	f := &File{Path: path}
+	f := &File{Path: path, index: map[string]*Section{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
 	var cur *Section
@@ -85,6 +104,7 @@ func Parse(r io.Reader, path string) (*File, error) {
 			if cur == nil {
 				cur = &Section{Name: name, Line: n, Keys: map[string]Key{}}
 				f.Sections = append(f.Sections, cur)
+				f.index[name] = cur
 			}
 			lastKey = ""
 			continue
