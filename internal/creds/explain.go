@@ -196,7 +196,13 @@ func explainContext(ctx context.Context, c Context, o Options, probes *imdsCache
 	r.CLIWinner, r.CLINote = cliWinner(&r)
 
 	if o.SDK != nil {
-		r.SDK = o.SDK.Resolve(ctx, sdkEnv(c), SDKRequest{Verify: o.Verify})
+		if why := sdkUnsafeFile(credPath, cfgPath); why != "" {
+			// The SDK reads shared files whole: /dev/zero or a pipe would take it (and
+			// the machine's memory) down. hiyari's own bounded read already reported it.
+			r.SDK = &SDKResult{Error: "not cross-checked with the SDK: " + why}
+		} else {
+			r.SDK = o.SDK.Resolve(ctx, sdkEnv(c), SDKRequest{Verify: o.Verify})
+		}
 		if r.SDK != nil {
 			r.SDK.Winner = sdkWinner(r.SDK, credPath, cfgPath)
 			r.WinnerVerify = r.SDK.Verify
@@ -701,4 +707,30 @@ func profileBase(r *ContextReport) SourceID {
 		return SourceContainer
 	}
 	return SourceIMDS
+}
+
+// maxSDKSharedFile is the largest shared file handed to the SDK's cross-check.
+const maxSDKSharedFile = 4 << 20
+
+// sdkUnsafeFile says why a shared file must not be given to the SDK (which reads it
+// whole, without a bound): a device, a pipe or a file over 4 MiB (an organisation's generated config of thousands of profiles is well under). "" when both are fine.
+func sdkUnsafeFile(paths ...string) string {
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			continue // missing or unreadable: the SDK copes, and the sources say so
+		}
+		switch {
+		case info.IsDir():
+			continue
+		case !info.Mode().IsRegular():
+			return p + " is not a regular file"
+		case info.Size() > maxSDKSharedFile:
+			return fmt.Sprintf("%s is larger than %d MiB", p, maxSDKSharedFile>>20)
+		}
+	}
+	return ""
 }
