@@ -1,8 +1,8 @@
 package blast
 
 import (
-	"bytes"
 	"encoding/json"
+	"github.com/hiyari-dev/hiyari/internal/jsonscan"
 )
 
 // rawMembers calls fn for each member of the JSON object v, in order, until fn
@@ -29,7 +29,7 @@ func rawMembers(v []byte, fn func(key, val []byte) bool) {
 		if v[i] != '"' {
 			return
 		}
-		kEnd := skipString(v, i)
+		kEnd := jsonscan.ValueEnd(v, i)
 		if kEnd < 0 {
 			return
 		}
@@ -39,7 +39,7 @@ func rawMembers(v []byte, fn func(key, val []byte) bool) {
 			return
 		}
 		i = skipSpace(v, i+1)
-		vEnd := skipValue(v, i)
+		vEnd := jsonscan.ValueEnd(v, i)
 		if vEnd < 0 {
 			return
 		}
@@ -60,68 +60,6 @@ func skipSpace(v []byte, i int) int {
 		}
 	}
 	return i
-}
-
-// skipString returns the index after the string starting at v[i] ('"'), or -1.
-func skipString(v []byte, i int) int {
-	j := i + 1
-	for {
-		k := bytes.IndexByte(v[j:], '"')
-		if k < 0 {
-			return -1
-		}
-		j += k
-		// The quote is escaped when an odd number of backslashes precede it.
-		n := 0
-		for b := j - 1; b > i && v[b] == '\\'; b-- {
-			n++
-		}
-		if n%2 == 0 {
-			return j + 1
-		}
-		j++
-	}
-}
-
-// skipValue returns the index after the value starting at v[i], or -1.
-func skipValue(v []byte, i int) int {
-	if i >= len(v) {
-		return -1
-	}
-	switch v[i] {
-	case '"':
-		return skipString(v, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(v); j++ {
-			switch v[j] {
-			case '"':
-				end := skipString(v, j)
-				if end < 0 {
-					return -1
-				}
-				j = end - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return -1
-	default:
-		j := i
-		for j < len(v) {
-			switch v[j] {
-			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				return j
-			}
-			j++
-		}
-		return j
-	}
 }
 
 // rawString returns the text of a JSON string value.
