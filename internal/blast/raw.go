@@ -2,6 +2,7 @@ package blast
 
 import (
 	"encoding/json"
+
 	"github.com/hiyari-dev/hiyari/internal/jsonscan"
 )
 
