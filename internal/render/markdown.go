@@ -93,7 +93,7 @@ func writeMarkdown(w io.Writer, rep *report.Report, l layout, b Bounds) {
 	var ctx []string
 	ctx = append(ctx, "plan "+code(rep.Input.Source))
 	if rep.Input.TerraformVersion != "" {
-		ctx = append(ctx, "Terraform "+rep.Input.TerraformVersion)
+		ctx = append(ctx, "Terraform "+mdText(rep.Input.TerraformVersion))
 	}
 	if rep.Context.Env != "" {
 		ctx = append(ctx, "expected environment "+code(rep.Context.Env))
@@ -347,6 +347,11 @@ func mdEvidenceFor(f report.Finding, addr string) string {
 // table the span shows s as it is; cell escapes its pipes for a table row.
 func code(s string) string {
 	s = shorten(s, 400)
+	if s == "" {
+		// `` is no code span: Markdown would pair it with the next double backtick
+		// on the line and show what lies between as code.
+		return "` `"
+	}
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"
