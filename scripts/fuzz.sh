@@ -46,6 +46,11 @@ for t in "${targets[@]}"; do
   if go test -run '^$' -fuzz "^$name\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimize" \
     -parallel 1 -timeout 0 "$pkg" >"$log" 2>&1; then
     result=ok
+  elif ! grep -aq 'Failing input written' "$log" && grep -aq 'context deadline exceeded' "$log"; then
+    # Go's fuzzing engine sometimes reports its own deadline as a failure when the time
+    # runs out while a worker is busy (minimizing, or starved on a loaded machine). A
+    # real failure always writes its input to testdata/fuzz; this one wrote none.
+    result=ok
   else
     result=FAIL
     failed=1
