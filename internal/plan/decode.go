@@ -180,30 +180,38 @@ func checkFormatVersion(name, v string) error {
 	return nil
 }
 
+// section records what a top-level key says the document is: a plan section, a state
+// file's key, or the `values` of `terraform show -json` on a state. Both decoders call
+// it for every key, so finish tells a plan from a state the same way.
+func (d *decoder) section(key string) {
+	switch key {
+	case "resource_changes", "resource_drift", "output_changes", "prior_state", "configuration",
+		"planned_values", "variables", "relevant_attributes", "checks", "deferred_changes", "action_invocations":
+		d.planKeys++
+	case "values":
+		d.showState = true
+	case "lineage", "serial", "resources", "check_results":
+		d.stateKeys = append(d.stateKeys, key)
+	}
+}
+
 func (d *decoder) member(key string) error {
+	d.section(key)
 	switch key {
 	case "format_version":
 		return d.decodeInto(key, &d.p.FormatVersion)
 	case "terraform_version":
 		return d.decodeInto(key, &d.p.TerraformVersion)
 	case "resource_changes":
-		d.planKeys++
 		return d.changes(key, &d.p.Changes, false)
 	case "resource_drift":
-		d.planKeys++
 		return d.changes(key, &d.p.Drift, true)
 	case "output_changes":
-		d.planKeys++
 		return d.outputs()
 	case "prior_state":
-		d.planKeys++
 		return d.prior()
 	case "configuration":
-		d.planKeys++
 		return d.configuration()
-	case "planned_values", "variables", "relevant_attributes", "checks", "deferred_changes", "action_invocations":
-		d.planKeys++
-		return d.skip()
 	case "errored":
 		return d.decodeInto(key, &d.p.Errored)
 	case "complete":
@@ -212,15 +220,8 @@ func (d *decoder) member(key string) error {
 		return d.decodeInto(key, &d.p.Applyable)
 	case "timestamp":
 		return d.decodeInto(key, &d.p.Timestamp)
-	case "values":
-		d.showState = true
-		return d.skip()
-	case "lineage", "serial", "resources", "check_results":
-		d.stateKeys = append(d.stateKeys, key)
-		return d.skip()
-	default:
-		return d.skip()
 	}
+	return d.skip()
 }
 
 func (d *decoder) skip() error {

@@ -183,6 +183,7 @@ func kindOf(c byte) byte {
 }
 
 func (f *fastDecoder) member(key string) error {
+	f.section(key)
 	switch key {
 	case "format_version":
 		return f.str("/"+key, &f.p.FormatVersion)
@@ -197,26 +198,15 @@ func (f *fastDecoder) member(key string) error {
 	case "applyable":
 		return f.boolean("/"+key, func(b bool) { f.p.Applyable = &b })
 	case "resource_changes":
-		f.planKeys++
 		return f.changes(key, &f.p.Changes, false)
 	case "resource_drift":
-		f.planKeys++
 		return f.changes(key, &f.p.Drift, true)
 	case "output_changes":
-		f.planKeys++
 		return f.outputs()
 	case "prior_state":
-		f.planKeys++
 		return f.prior()
 	case "configuration":
-		f.planKeys++
 		return f.configuration()
-	case "planned_values", "variables", "relevant_attributes", "checks", "deferred_changes", "action_invocations":
-		f.planKeys++
-	case "values":
-		f.showState = true
-	case "lineage", "serial", "resources", "check_results":
-		f.stateKeys = append(f.stateKeys, key)
 	}
 	return f.skip()
 }
