@@ -13,54 +13,7 @@ import (
 // resource of a large plan is looked at once per level. Malformed input ends the
 // scan early.
 func rawMembers(v []byte, fn func(key, val []byte) bool) {
-	i := skipSpace(v, 0)
-	if i >= len(v) || v[i] != '{' {
-		return
-	}
-	i++
-	for {
-		i = skipSpace(v, i)
-		if i >= len(v) || v[i] == '}' {
-			return
-		}
-		if v[i] == ',' {
-			i++
-			continue
-		}
-		if v[i] != '"' {
-			return
-		}
-		kEnd := jsonscan.ValueEnd(v, i)
-		if kEnd < 0 {
-			return
-		}
-		key := v[i+1 : kEnd-1]
-		i = skipSpace(v, kEnd)
-		if i >= len(v) || v[i] != ':' {
-			return
-		}
-		i = skipSpace(v, i+1)
-		vEnd := jsonscan.ValueEnd(v, i)
-		if vEnd < 0 {
-			return
-		}
-		if !fn(key, v[i:vEnd]) {
-			return
-		}
-		i = vEnd
-	}
-}
-
-func skipSpace(v []byte, i int) int {
-	for i < len(v) {
-		switch v[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
+	jsonscan.Members(v, func(key []byte, _ bool, val []byte) bool { return fn(key, val) })
 }
 
 // rawString returns the text of a JSON string value.

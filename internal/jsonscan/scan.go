@@ -105,65 +105,19 @@ func ValueEnd(b []byte, i int) int {
 // key is the name as written, without its quotes (escaped reports backslashes in it);
 // val is the member's value without surrounding whitespace. Both are slices of b.
 func Members(b []byte, fn func(key []byte, escaped bool, val []byte) bool) {
-	i := SkipSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return
-	}
-	i++
-	for {
-		i = SkipSpace(b, i)
-		if i >= len(b) || b[i] != '"' {
+	for it := NewIter(b); it.object && it.Next(); {
+		if !fn(it.key, bytes.IndexByte(it.key, '\\') >= 0, it.val) {
 			return
 		}
-		kEnd := stringEnd(b, i)
-		if kEnd < 0 {
-			return
-		}
-		key := b[i+1 : kEnd-1]
-		i = SkipSpace(b, kEnd)
-		if i >= len(b) || b[i] != ':' {
-			return
-		}
-		vStart := SkipSpace(b, i+1)
-		vEnd := ValueEnd(b, vStart)
-		if vEnd < 0 {
-			return
-		}
-		if !fn(key, bytes.IndexByte(key, '\\') >= 0, b[vStart:vEnd:vEnd]) {
-			return
-		}
-		i = SkipSpace(b, vEnd)
-		if i >= len(b) || b[i] != ',' {
-			return
-		}
-		i++
 	}
 }
 
 // Elements calls fn with each element of the array b, in order, until fn returns false.
 func Elements(b []byte, fn func(val []byte) bool) {
-	i := SkipSpace(b, 0)
-	if i >= len(b) || b[i] != '[' {
-		return
-	}
-	i = SkipSpace(b, i+1)
-	if i < len(b) && b[i] == ']' {
-		return
-	}
-	for {
-		vStart := SkipSpace(b, i)
-		vEnd := ValueEnd(b, vStart)
-		if vEnd < 0 {
+	for it := NewIter(b); !it.object && it.Next(); {
+		if !fn(it.val) {
 			return
 		}
-		if !fn(b[vStart:vEnd:vEnd]) {
-			return
-		}
-		i = SkipSpace(b, vEnd)
-		if i >= len(b) || b[i] != ',' {
-			return
-		}
-		i++
 	}
 }
 

@@ -1,6 +1,7 @@
 package jsonscan
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -213,7 +214,7 @@ func (s *Stream) Key() ([]byte, error) {
 	}
 	raw := s.buf[s.pos+1 : end-1]
 	s.key = s.key[:0]
-	if escaped := indexBackslash(raw); escaped {
+	if bytes.IndexByte(raw, '\\') >= 0 {
 		s.key, _ = unescape(s.key, raw)
 	} else {
 		s.key = append(s.key, raw...)
@@ -231,15 +232,6 @@ func (s *Stream) Key() ([]byte, error) {
 	}
 	s.pos++
 	return s.key, nil
-}
-
-func indexBackslash(b []byte) bool {
-	for _, c := range b {
-		if c == '\\' {
-			return true
-		}
-	}
-	return false
 }
 
 // Value reads the next value whole and validated. The result is valid until the next
