@@ -128,13 +128,37 @@ func Kind(b []byte) byte {
 	if i >= len(b) {
 		return 0
 	}
-	switch c := b[i]; c {
+	return KindOf(b[i])
+}
+
+// KindOf is the kind (as Kind gives it) of a value that starts with the byte c.
+func KindOf(c byte) byte {
+	switch c {
 	case '{', '[', '"', 't', 'f', 'n':
 		return c
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		return '0'
 	}
 	return 0
+}
+
+// KindName says a kind in words, for messages: "an object", "a number", "null".
+func KindName(k byte) string {
+	switch k {
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case '0':
+		return "a number"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	case '{':
+		return "an object"
+	}
+	return "another kind of value"
 }
 
 // Unquote decodes the JSON string b (with its quotes). ok is false when b is not a

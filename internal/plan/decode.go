@@ -11,6 +11,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/hiyari-dev/hiyari/internal/jsonscan"
 )
 
 // Decode reads a plan in Terraform's JSON format from r as a stream. name is how the
@@ -75,7 +77,7 @@ func (d *decoder) semantic(where string, err error) error {
 		if ptr == "" {
 			ptr = where
 		}
-		msg = fmt.Sprintf("%s is %s, want %s", ptr, describeKind(sem.JSONKind), want)
+		msg = fmt.Sprintf("%s is %s, want %s", ptr, jsonscan.KindName(byte(sem.JSONKind)), want)
 		if sem.Err != nil && sem.GoType == nil {
 			msg = fmt.Sprintf("%s: %v", ptr, sem.Err)
 		}
@@ -108,7 +110,7 @@ func (d *decoder) document() error {
 		return d.syntax(err)
 	}
 	if tok.Kind() != '{' {
-		return &InputError{Input: d.name, Problem: fmt.Sprintf("the top-level JSON value is %s, not an object", describeKind(tok.Kind())), Fix: fixShowJSON, Err: ErrNotAPlan}
+		return &InputError{Input: d.name, Problem: fmt.Sprintf("the top-level JSON value is %s, not an object", jsonscan.KindName(byte(tok.Kind()))), Fix: fixShowJSON, Err: ErrNotAPlan}
 	}
 	for d.dec.PeekKind() != '}' {
 		nameTok, err := d.dec.ReadToken()
@@ -129,24 +131,6 @@ func (d *decoder) document() error {
 		return d.syntax(err)
 	}
 	return d.finish()
-}
-
-func describeKind(k jsontext.Kind) string {
-	switch k {
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case '0':
-		return "a number"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	case '{':
-		return "an object"
-	}
-	return "another kind of value"
 }
 
 func (d *decoder) finish() error {
@@ -450,7 +434,7 @@ func (d *decoder) open(where string, want jsontext.Kind, noun string) (bool, err
 		_, err := d.dec.ReadToken()
 		return false, d.syntax(err)
 	default:
-		return false, &InputError{Input: d.name, Problem: fmt.Sprintf("%s is %s, want %s", where, describeKind(k), noun), Fix: fixShowJSON}
+		return false, &InputError{Input: d.name, Problem: fmt.Sprintf("%s is %s, want %s", where, jsonscan.KindName(byte(k)), noun), Fix: fixShowJSON}
 	}
 	if _, err := d.dec.ReadToken(); err != nil {
 		return false, d.syntax(err)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unsafe"
 
-	"github.com/go-json-experiment/json/jsontext"
 	"github.com/hiyari-dev/hiyari/internal/jsonscan"
 )
 
@@ -114,7 +113,7 @@ func (f *fastDecoder) fail(err error) error {
 
 // wrongType is the reference decoder's message for a value of the wrong kind.
 func (f *fastDecoder) wrongType(ptr string, got byte, want string) error {
-	return &InputError{Input: f.name, Problem: fmt.Sprintf("not a Terraform plan as expected: %s is %s, want %s", ptr, describeKind(jsontext.Kind(kindOf(got))), want), Fix: fixShowJSON}
+	return &InputError{Input: f.name, Problem: fmt.Sprintf("not a Terraform plan as expected: %s is %s, want %s", ptr, jsonscan.KindName(jsonscan.KindOf(got)), want), Fix: fixShowJSON}
 }
 
 func (f *fastDecoder) duplicate(ptr, key string) error {
@@ -133,7 +132,7 @@ func (f *fastDecoder) document() error {
 		if err := f.s.Skip(); err != nil {
 			return f.fail(err)
 		}
-		return &InputError{Input: f.name, Problem: fmt.Sprintf("the top-level JSON value is %s, not an object", describeKind(jsontext.Kind(kindOf(c)))), Fix: fixShowJSON, Err: ErrNotAPlan}
+		return &InputError{Input: f.name, Problem: fmt.Sprintf("the top-level JSON value is %s, not an object", jsonscan.KindName(jsonscan.KindOf(c))), Fix: fixShowJSON, Err: ErrNotAPlan}
 	}
 	if err := f.s.Begin('{'); err != nil {
 		return f.fail(err)
@@ -172,14 +171,6 @@ func (f *fastDecoder) document() error {
 		return &InputError{Input: f.name, Problem: fmt.Sprintf("unexpected data after the plan object at byte %d", se.Offset), Fix: "give one plan per input"}
 	}
 	return nil
-}
-
-func kindOf(c byte) byte {
-	switch c {
-	case '{', '[', '"', 't', 'f', 'n':
-		return c
-	}
-	return '0'
 }
 
 func (f *fastDecoder) member(key string) error {
@@ -316,7 +307,7 @@ func (f *fastDecoder) open(ptr string, want byte, noun string) (bool, error) {
 	if _, err := f.value(); err != nil { // a malformed value is a syntax error first
 		return false, err
 	}
-	return false, &InputError{Input: f.name, Problem: fmt.Sprintf("%s is %s, want %s", ptr, describeKind(jsontext.Kind(kindOf(c))), noun), Fix: fixShowJSON}
+	return false, &InputError{Input: f.name, Problem: fmt.Sprintf("%s is %s, want %s", ptr, jsonscan.KindName(jsonscan.KindOf(c)), noun), Fix: fixShowJSON}
 }
 
 // each calls fn for every element (arrays) or member (objects, with its key) of the

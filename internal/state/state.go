@@ -163,23 +163,7 @@ func (d *reader) fail(err error) error {
 }
 
 func (d *reader) wrongType(where string, v []byte, want string) error {
-	return &InputError{Input: d.name, Problem: fmt.Sprintf("not a Terraform state as expected at %s: %s, want %s", where, kindName(v), want), Fix: fixPull}
-}
-
-func kindName(v []byte) string {
-	switch jsonscan.Kind(v) {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
+	return &InputError{Input: d.name, Problem: fmt.Sprintf("not a Terraform state as expected at %s: %s, want %s", where, jsonscan.KindName(jsonscan.Kind(v)), want), Fix: fixPull}
 }
 
 func (d *reader) document() error {
