@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -243,13 +244,11 @@ func (kp *keeper) text(ptr string, v []byte) (string, error) {
 		return "", kp.f.wrongType(ptr, v[0], "a string")
 	}
 	body := v[1 : len(v)-1]
-	for _, c := range body {
-		if c == '\\' {
-			kp.scratch, _ = jsonscan.AppendUnquoted(kp.scratch[:0], v)
-			return kp.mem.str(kp.scratch), nil
-		}
+	if bytes.IndexByte(body, '\\') >= 0 {
+		kp.scratch, _ = jsonscan.AppendUnquoted(kp.scratch[:0], v)
+		return kp.mem.str(kp.scratch), nil
 	}
-	return kp.mem.str(body), nil
+	return kp.mem.str(body), nil // copied once, straight into the arena
 }
 
 // word is text for values that repeat across changes (types, modes, providers):
