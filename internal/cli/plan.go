@@ -16,6 +16,7 @@ import (
 	"github.com/hiyari-dev/hiyari/internal/report"
 	"github.com/hiyari-dev/hiyari/internal/review"
 	"github.com/hiyari-dev/hiyari/internal/rules"
+	"github.com/hiyari-dev/hiyari/internal/timing"
 )
 
 func newPlanCmd(app *App) *cobra.Command {
@@ -68,10 +69,13 @@ type reviewed struct {
 	failOn report.Severity
 	// config is the .hiyari.yaml the review ran with (plan comment reads github.labels).
 	config config.Config
+	// timing is HIYARI_TIMINGS's recorder, nil when not asked for.
+	timing *timing.Recorder
 }
 
 // runReview loads the plan and reviews it. Errors name the input and say what to do.
 func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
+	tr := app.timing()
 	if err := app.checkPlanInput(path); err != nil {
 		return nil, err
 	}
@@ -127,10 +131,12 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 	if err != nil {
 		return nil, err
 	}
+	tr.Stage("prepare")
 	p, err := app.loadPlan(path, plan.LoadOptions{Dir: f.dir, TerraformBin: bin, Env: app.Env.Pairs(), Stdin: app.IO.In, Retain: retain, Reference: app.Env.Get("HIYARI_PLAN_DECODER") == "reference"})
 	if err != nil {
 		return nil, err
 	}
+	tr.Stage("load")
 	sc, err := app.loadScope(f)
 	if err != nil {
 		return nil, err
@@ -138,9 +144,9 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 	rep := review.Review(p, review.Options{
 		Config: cfg, Env: env, EnvSource: envSource, Accounts: accounts, FailOn: failOn, ToolVersion: currentVersion(),
 		Backend: sid.backend, State: sid.state, Pin: sid.pin, EnvCandidates: sid.candidates,
-		States: states, BlastDepth: blastDepth, Scope: sc,
+		States: states, BlastDepth: blastDepth, Scope: sc, Timing: tr,
 	})
-	return &reviewed{report: rep, failOn: failOn, config: cfg}, nil
+	return &reviewed{report: rep, failOn: failOn, config: cfg, timing: tr}, nil
 }
 
 // colorEnabled decides colour once: CLICOLOR_FORCE forces it, NO_COLOR disables it,
@@ -198,6 +204,7 @@ Exit codes: 0 when no unacknowledged finding reaches --fail-on, 2 when one does,
 			if err := bw.Flush(); err != nil {
 				return fmt.Errorf("write report: %w", err)
 			}
+			res.timing.Stage("render")
 			if res.report.Verdict.Status == "fail" {
 				return &GateError{Threshold: string(res.failOn)}
 			}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+
+	"github.com/hiyari-dev/hiyari/internal/timing"
 )
 
 // startProfiles starts the CPU profile HIYARI_CPU_PROFILE names and arranges for the
@@ -48,4 +50,13 @@ func startProfiles(app *App) func() {
 			fmt.Fprintf(app.IO.Err, "hiyari: HIYARI_MEM_PROFILE %s: %v (no profile written)\n", memPath, err)
 		}
 	}
+}
+
+// timing returns the stage recorder HIYARI_TIMINGS asks for (any value but "" or "0"),
+// writing to stderr, or nil.
+func (app *App) timing() *timing.Recorder {
+	if v := app.Env.Get("HIYARI_TIMINGS"); v == "" || v == "0" {
+		return nil
+	}
+	return timing.New(app.IO.Err)
 }

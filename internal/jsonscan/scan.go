@@ -239,49 +239,76 @@ func unescape(dst, b []byte) ([]byte, bool) {
 }
 
 // DuplicateName returns the first member name that appears twice in one object
-// anywhere inside the validated value b, as written (escapes kept).
+// anywhere inside the validated value b, as written (escapes kept). It is one pass
+// over b, however deep the value: the names of every open object are kept on a
+// stack, compared in place while an object has few and through a set past that.
 func DuplicateName(b []byte) ([]byte, bool) {
-	var dup []byte
-	var walk func(v []byte) bool
-	walk = func(v []byte) bool {
-		switch Kind(v) {
+	type frame struct {
+		object bool
+		first  int                 // where this object's names start in names
+		many   map[string]struct{} // this object's names once it has more than fewNames
+	}
+	const fewNames = 32
+	var (
+		frameBuf [32]frame
+		nameBuf  [128][]byte
+		stack    = frameBuf[:0]
+		names    = nameBuf[:0]
+		wantName bool
+	)
+	for i := 0; i < len(b); {
+		switch b[i] {
 		case '{':
-			var small [32][]byte
-			names := small[:0]
-			var many map[string]struct{}
-			Members(v, func(k []byte, _ bool, m []byte) bool {
-				if many != nil {
-					if _, ok := many[string(k)]; ok {
-						dup = k
-						return false
+			stack = append(stack, frame{object: true, first: len(names)})
+			wantName = true
+		case '[':
+			stack = append(stack, frame{first: len(names)})
+			wantName = false
+		case '}', ']':
+			if len(stack) == 0 {
+				return nil, false
+			}
+			names = names[:stack[len(stack)-1].first]
+			stack = stack[:len(stack)-1]
+			wantName = false
+		case ',':
+			wantName = len(stack) > 0 && stack[len(stack)-1].object
+		case '"':
+			end := stringEnd(b, i)
+			if end < 0 {
+				return nil, false
+			}
+			if wantName {
+				name := b[i:end]
+				top := &stack[len(stack)-1]
+				if top.many != nil {
+					if _, ok := top.many[string(name)]; ok {
+						return name, true
 					}
-					many[string(k)] = struct{}{}
+					top.many[string(name)] = struct{}{}
 				} else {
-					for _, n := range names {
-						if string(n) == string(k) {
-							dup = k
-							return false
+					for _, n := range names[top.first:] {
+						if string(n) == string(name) {
+							return name, true
 						}
 					}
-					if len(names) == len(small) {
-						many = make(map[string]struct{}, 2*len(names))
-						for _, n := range names {
-							many[string(n)] = struct{}{}
+					names = append(names, name)
+					if len(names)-top.first > fewNames {
+						top.many = make(map[string]struct{}, 2*fewNames)
+						for _, n := range names[top.first:] {
+							top.many[string(n)] = struct{}{}
 						}
-						many[string(k)] = struct{}{}
-					} else {
-						names = append(names, k)
+						names = names[:top.first]
 					}
 				}
-				return walk(m)
-			})
-		case '[':
-			Elements(v, func(e []byte) bool { return walk(e) })
+				wantName = false
+			}
+			i = end
+			continue
 		}
-		return dup == nil
+		i++
 	}
-	walk(b)
-	return dup, dup != nil
+	return nil, false
 }
 
 // Iter walks the members of an object or the elements of an array without a callback:

@@ -3,6 +3,7 @@ package jsonscan
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -241,5 +242,64 @@ func FuzzValidator(f *testing.F) {
 		}
 		Members(b, func([]byte, bool, []byte) bool { return true })
 		Elements(b, func([]byte) bool { return true })
+		if !want || bytes.IndexByte(b, '\\') >= 0 {
+			return // names compare as written; jsontext compares them unescaped
+		}
+		_, dup := DuplicateName(b)
+		if jsontextDup := jsontext.NewDecoder(bytes.NewReader(b)).SkipValue() != nil; dup != jsontextDup {
+			t.Fatalf("DuplicateName says %v, jsontext says duplicate=%v", dup, jsontextDup)
+		}
 	})
+}
+
+func TestDuplicateName(t *testing.T) {
+	many := func(n int, dupAt int) string {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := range n {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			k := i
+			if i == dupAt {
+				k = 0
+			}
+			fmt.Fprintf(&b, `"k%d":%d`, k, i)
+		}
+		b.WriteString("}")
+		return b.String()
+	}
+	cases := []struct {
+		in, dup string
+	}{
+		{`{"a":1,"b":2}`, ``},
+		{`{"a":1,"a":2}`, `"a"`},
+		{`{"a":{"b":1},"b":{"a":1}}`, ``},
+		{`{"a":{"b":1,"c":[{"x":1},{"x":2,"y":{"x":3}}]},"d":{"b":1,"b":2}}`, `"b"`},
+		{`[{"a":1},{"a":1}]`, ``},
+		{`[{"a":1},{"a":1,"a":2}]`, `"a"`},
+		{`{"a":"\"a\"","\"a\"":1}`, ``},
+		{`{"a\"":1,"a\"":2}`, `"a\""`},
+		{`{"s":"{\"a\":1,\"a\":1}"}`, ``}, // inside a string, not an object
+		{`{"a":[1,"a",{"b":1}],"b":1,"a ":2}`, ``},
+		{` { "a" : 1 , "a" : 2 } `, `"a"`},
+		{`{"x":{"a":1},"y":[],"a":{},"x":2}`, `"x"`},
+		{`"a"`, ``},
+		{`1`, ``},
+		{many(40, -1), ``},
+		{many(40, 39), `"k0"`}, // found through the set
+		{many(40, 20), `"k0"`},
+		{many(33, 32), `"k0"`},
+	}
+	for _, c := range cases {
+		got, dup := DuplicateName([]byte(c.in))
+		if string(got) != c.dup || dup != (c.dup != "") {
+			t.Errorf("DuplicateName(%.60s) = %q, %v; want %q", c.in, got, dup, c.dup)
+		}
+		// The verdict agrees with encoding/json/v2's (no escaped names above differ).
+		err := jsontext.NewDecoder(strings.NewReader(c.in)).SkipValue()
+		if (err != nil) != dup {
+			t.Errorf("%.60s: jsontext says %v, DuplicateName says duplicate=%v", c.in, err, dup)
+		}
+	}
 }

@@ -766,6 +766,8 @@ func (f *fastDecoder) stateModule(ptr string) error {
 				default:
 					return f.wrongType(fmt.Sprintf("%s/resources/%d", ptr, i), v[0], "an object")
 				}
+				// Terraform writes mode second, after address: the walk stops there
+				// rather than stepping over the resource's values.
 				var mode []byte
 				for it := jsonscan.NewIter(v); it.Next(); {
 					if string(it.Key()) == "mode" {
@@ -773,6 +775,7 @@ func (f *fastDecoder) stateModule(ptr string) error {
 						if mode[0] != '"' && mode[0] != 'n' {
 							return f.wrongType(fmt.Sprintf("%s/resources/%d/mode", ptr, i), mode[0], "a string")
 						}
+						break
 					}
 				}
 				if string(mode) == `"data"` {

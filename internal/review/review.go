@@ -14,6 +14,7 @@ import (
 	"github.com/hiyari-dev/hiyari/internal/scope"
 	"github.com/hiyari-dev/hiyari/internal/state"
 	"github.com/hiyari-dev/hiyari/internal/statepin"
+	"github.com/hiyari-dev/hiyari/internal/timing"
 )
 
 // Options are the review's settings, already merged from flags and configuration.
@@ -40,6 +41,8 @@ type Options struct {
 	// Scope is the configuration and, with --base, the pull request's diff; nil when
 	// unknown. Findings whose address maps to a block get a Location from it.
 	Scope *scope.Result
+	// Timing, when not nil, is told as each stage (rules, blast radius) ends.
+	Timing *timing.Recorder
 }
 
 // Review runs every enabled rule over p and returns the report.
@@ -79,7 +82,9 @@ func Review(p *plan.Plan, opts Options) *report.Report {
 		return rep.Findings[i].Severity.Rank() > rep.Findings[j].Severity.Rank()
 	})
 	opts.Scope.Locate(rep.Findings)
+	opts.Timing.Stage("rules")
 	blastRadius(p, opts, rep)
+	opts.Timing.Stage("blast")
 	rep.Verdict = verdict(rep, opts.FailOn)
 	rep.Labels = labels(rep)
 	return rep

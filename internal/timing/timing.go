@@ -1,0 +1,38 @@
+// Package timing reports how long each stage of a command took, for HIYARI_TIMINGS:
+// what a user looks at first when hiyari is slow on their plan, before a profile.
+package timing
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+)
+
+// Recorder writes one line per stage to W: the stage's wall time, the heap in use
+// after it and the process's peak so far. A nil *Recorder records nothing, so callers
+// need not check whether timings were asked for.
+type Recorder struct {
+	w     io.Writer
+	start time.Time
+	last  time.Time
+}
+
+// New returns a Recorder writing to w, starting its clock now.
+func New(w io.Writer) *Recorder {
+	now := time.Now()
+	return &Recorder{w: w, start: now, last: now}
+}
+
+// Stage ends the stage named name (it began at the previous Stage or at New).
+func (r *Recorder) Stage(name string) {
+	if r == nil {
+		return
+	}
+	now := time.Now()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(r.w, "hiyari: timing: %-8s %6.3f s  (total %6.3f s, heap in use %4d MB, GC cycles %d)\n",
+		name, now.Sub(r.last).Seconds(), now.Sub(r.start).Seconds(), ms.HeapInuse>>20, ms.NumGC)
+	r.last = now
+}
