@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"fmt"
 	"errors"
 	"os"
 	"path/filepath"
@@ -108,5 +109,37 @@ func TestFastPathErrorsLikeReference(t *testing.T) {
 				t.Errorf("fast error %q does not name the input", ferr)
 			}
 		})
+	}
+}
+
+// TestFastPathReportsFirstErrorAcrossBatches: with elements decoded in batches by two
+// goroutines (whichever is free), the error reported is still the first in the
+// document, as the reference decoder reports it, whatever decoded which batch.
+func TestFastPathReportsFirstErrorAcrossBatches(t *testing.T) {
+	const n = 6000 // about 20 batches of resource changes
+	bad := map[int]bool{2500: true, 4000: true, 5900: true}
+	var b strings.Builder
+	b.WriteString(`{"format_version":"1.2","resource_changes":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		actions := `["delete"]`
+		if bad[i] {
+			actions = `"delete"` // a string where a list belongs
+		}
+		fmt.Fprintf(&b, `{"address":"aws_s3_bucket.b%d","type":"aws_s3_bucket","change":{"actions":%s,"before":{"bucket":"b%d","tags":{"Name":"%s"}}}}`, i, actions, i, strings.Repeat("x", 20))
+	}
+	b.WriteString(`],"configuration":{"root_module":{"resources":[{"address":1}]}},"x":`) // later errors: a bad configuration and a syntax error
+	data := []byte(b.String())
+	_, rerr := DecodeReference(bytes.NewReader(data), "plan.json", keepAll)
+	if rerr == nil || !strings.Contains(rerr.Error(), "/resource_changes/2500/change/actions") {
+		t.Fatalf("reference decoder: %v", rerr)
+	}
+	for range 20 {
+		_, ferr := DecodeRetaining(bytes.NewReader(data), "plan.json", keepAll)
+		if ferr == nil || ferr.Error() != rerr.Error() {
+			t.Fatalf("fast decoder reported %v, want the first error in the document: %v", ferr, rerr)
+		}
 	}
 }

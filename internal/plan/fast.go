@@ -23,10 +23,14 @@ func decodeFast(r io.Reader, name string, keep Retain) (*Plan, error) {
 	f.k = newKeeper(f)
 	err := f.document()
 	if f.w != nil {
-		// The worker's error comes first in the document: it was handed its batches
-		// before the reader went on.
-		if werr := f.w.wait(); werr != nil {
-			return nil, werr
+		// What was read before an error is decoded before it is reported: an error
+		// in an element comes earlier in the document than the reader's.
+		if f.cur != nil && len(f.cur.elems) > 0 {
+			f.decodeHere(f.cur)
+		}
+		f.w.wait()
+		if cerr := f.commit(); cerr != nil {
+			return nil, cerr
 		}
 	}
 	if err != nil {
@@ -40,9 +44,15 @@ func decodeFast(r io.Reader, name string, keep Retain) (*Plan, error) {
 
 type fastDecoder struct {
 	decoder
-	s *jsonscan.Stream
-	k keeper        // what the reading goroutine keeps
-	w *changeWorker // decodes resource changes, started by the first
+	s   *jsonscan.Stream
+	k   keeper        // what the reading goroutine keeps
+	w   *changeWorker // decodes handed elements, started by the first
+	cur *batch        // the batch being filled, nil when none
+	// results are the handed batches' results in document order, committed to the
+	// plan once every batch is decoded; managed and data count the prior-state
+	// resources this goroutine decoded.
+	results       []*batchResult
+	managed, data int
 }
 
 // keeper copies what a goroutine keeps into its own arena and interns repeated
@@ -335,37 +345,83 @@ func (f *fastDecoder) each(object bool, fn func(i int, key string) error) error 
 }
 
 // changes reads resource_changes or resource_drift. The reading goroutine validates
-// each element and batches its bytes; a second goroutine picks the fields and copies
-// what is kept, so the two halves of the work run on two cores.
+// each element and hands its bytes on (see hand); the worker picks the fields and
+// copies what is kept, so the two halves of the work run on two cores.
 func (f *fastDecoder) changes(key string, dst *[]*Change, drift bool) error {
 	ok, err := f.open("/"+key, '[', "an array")
 	if !ok {
 		return err
 	}
-	w := f.worker()
-	b := w.batch(key, drift, dst)
-	err = f.each(false, func(i int, _ string) error {
+	ctx := elemContext{kind: elemChange, ptr: "/" + key, dst: dst, drift: drift}
+	return f.each(false, func(i int, _ string) error {
 		raw, err := f.value()
 		if err != nil {
 			return err
 		}
-		if len(b.buf)+len(raw) > batchBytes && len(b.ends) > 0 {
-			if !w.send(b) {
+		return f.hand(ctx, i, raw)
+	})
+}
+
+// hand gives the worker one validated element, index i of the array ctx describes.
+// Elements go in batches of about batchBytes, in document order, so the reader's
+// goroutine only validates and cuts while the worker decodes: resource changes,
+// prior-state resources and configuration resources alike. When the worker is behind,
+// the reader decodes the batch itself (each with its own keeper), so both cores stay
+// busy; results are committed in document order either way.
+func (f *fastDecoder) hand(ctx elemContext, i int, raw []byte) error {
+	w := f.worker()
+	b := f.cur
+	if b != nil && len(b.buf)+len(raw) > batchBytes && len(b.elems) > 0 {
+		f.cur = nil
+		select {
+		case w.jobs <- b:
+		case <-w.stop:
+			w.pool <- b
+			return errStopped
+		default:
+			if !f.decodeHere(b) {
 				return errStopped
 			}
-			b = w.batch(key, drift, dst)
-			b.first = i
 		}
-		b.buf = append(b.buf, raw...)
-		b.ends = append(b.ends, len(b.buf))
-		return nil
-	})
-	if err != nil {
-		w.pool <- b
-		return err
+		b = nil
 	}
-	if !w.send(b) {
-		return errStopped
+	if b == nil {
+		b = w.batch()
+		b.res = &batchResult{}
+		f.results = append(f.results, b.res)
+		f.cur = b
+	}
+	if n := len(b.ctxs); n == 0 || b.ctxs[n-1] != ctx {
+		b.ctxs = append(b.ctxs, ctx)
+	}
+	b.buf = append(b.buf, raw...)
+	b.elems = append(b.elems, elem{end: len(b.buf), index: i, ctx: len(b.ctxs) - 1})
+	return nil
+}
+
+// decodeHere decodes b on the reader's goroutine and returns it to the pool; false
+// when it holds an error.
+func (f *fastDecoder) decodeHere(b *batch) bool {
+	b.res.err = decodeBatch(&f.k, b, &f.managed, &f.data)
+	f.w.pool <- b
+	return b.res.err == nil
+}
+
+// commit puts the decoded elements into the plan in document order and returns the
+// first error, which is the one the reference decoder reports.
+func (f *fastDecoder) commit() error {
+	f.p.Prior.Managed += f.managed + f.w.managed
+	f.p.Prior.Data += f.data + f.w.data
+	for _, r := range f.results {
+		if r.err != nil {
+			return r.err
+		}
+		for _, d := range r.declared {
+			f.p.Config.Declared[d.Address] = d
+		}
+		for _, c := range r.changes {
+			*c.dst = append(*c.dst, c.c)
+		}
 	}
 	return nil
 }
@@ -377,14 +433,50 @@ var errStopped = errors.New("plan: decoding stopped")
 // batchBytes is how much the reader hands the worker at a time.
 const batchBytes = 256 << 10
 
-// batch is a run of validated resource change elements, back to back.
+// elemKind says what a handed element is.
+type elemKind uint8
+
+const (
+	elemChange         elemKind = iota // a resource_changes or resource_drift element
+	elemPriorResource                  // a prior_state resource: counted
+	elemConfigResource                 // a configuration resource: declared
+)
+
+// elemContext is where handed elements come from: the array's JSON pointer (for
+// errors) and what the worker does with them.
+type elemContext struct {
+	kind  elemKind
+	ptr   string
+	dst   *[]*Change // elemChange: where changes go
+	drift bool       // elemChange: resource_drift
+	// prefix is the module path of configuration resources ("" in the root module).
+	prefix string
+}
+
+type elem struct {
+	end   int // where the element ends in buf
+	index int // its index in its array
+	ctx   int // its context in ctxs
+}
+
+// batch is a run of validated elements, back to back, with their contexts.
 type batch struct {
-	key   string
-	drift bool
-	dst   *[]*Change
-	first int // index of the first element in its array
 	buf   []byte
-	ends  []int // where each element ends in buf
+	elems []elem
+	ctxs  []elemContext
+	res   *batchResult
+}
+
+// batchResult is what decoding one batch gave.
+type batchResult struct {
+	err      error
+	changes  []decodedChange
+	declared []*ConfigResource
+}
+
+type decodedChange struct {
+	dst *[]*Change
+	c   *Change
 }
 
 // changeWorker decodes batches in order on its own goroutine with its own keeper.
@@ -393,8 +485,9 @@ type changeWorker struct {
 	jobs chan *batch
 	pool chan *batch
 	done chan struct{}
-	err  error
 	stop chan struct{} // closed when the worker fails
+	// managed and data count prior-state resources, added to the plan's at the end.
+	managed, data int
 }
 
 func (f *fastDecoder) worker() *changeWorker {
@@ -410,9 +503,9 @@ func (f *fastDecoder) worker() *changeWorker {
 	return w
 }
 
-func (w *changeWorker) batch(key string, drift bool, dst *[]*Change) *batch {
+func (w *changeWorker) batch() *batch {
 	b := <-w.pool
-	b.key, b.drift, b.dst, b.first, b.buf, b.ends = key, drift, dst, 0, b.buf[:0], b.ends[:0]
+	b.buf, b.elems, b.ctxs = b.buf[:0], b.elems[:0], b.ctxs[:0]
 	return b
 }
 
@@ -428,10 +521,12 @@ func (w *changeWorker) send(b *batch) bool {
 
 func (w *changeWorker) run() {
 	defer close(w.done)
+	failed := false
 	for b := range w.jobs {
-		if w.err == nil {
-			w.err = w.decode(b)
-			if w.err != nil {
+		if !failed {
+			b.res.err = decodeBatch(&w.k, b, &w.managed, &w.data)
+			if b.res.err != nil {
+				failed = true
 				close(w.stop)
 			}
 		}
@@ -442,27 +537,48 @@ func (w *changeWorker) run() {
 	}
 }
 
-func (w *changeWorker) decode(b *batch) error {
+// decodeBatch decodes the elements of b with k into b.res, counting prior-state
+// resources in managed and data.
+func decodeBatch(k *keeper, b *batch, managed, data *int) error {
 	start := 0
-	for n, end := range b.ends {
-		c, err := w.k.change(b.buf[start:end], b.key, b.first+n)
-		if err != nil {
-			return err
+	for _, e := range b.elems {
+		raw, ctx := b.buf[start:e.end], &b.ctxs[e.ctx]
+		start = e.end
+		switch ctx.kind {
+		case elemChange:
+			c, err := k.change(raw, ctx.ptr, e.index)
+			if err != nil {
+				return err
+			}
+			if ctx.drift {
+				c.Before, c.BeforeSensitive = nil, nil
+			}
+			b.res.changes = append(b.res.changes, decodedChange{ctx.dst, c})
+		case elemPriorResource:
+			isData, err := k.priorResource(raw, ctx.ptr, e.index)
+			if err != nil {
+				return err
+			}
+			if isData {
+				*data++
+			} else {
+				*managed++
+			}
+		case elemConfigResource:
+			cr, err := k.configResource(ctx.ptr, e.index, ctx.prefix, raw)
+			if err != nil {
+				return err
+			}
+			b.res.declared = append(b.res.declared, cr)
 		}
-		if b.drift {
-			c.Before, c.BeforeSensitive = nil, nil
-		}
-		*b.dst = append(*b.dst, c)
-		start = end
 	}
 	return nil
 }
 
-// wait ends the worker and returns its error.
-func (w *changeWorker) wait() error {
+// wait ends the worker once it has decoded every batch it was given.
+func (w *changeWorker) wait() {
 	close(w.jobs)
 	<-w.done
-	return w.err
 }
 
 // Members of a resource change the reader knows, as bits, to refuse duplicates.
@@ -476,8 +592,8 @@ var changeFields = map[string]uint32{
 
 // change picks the fields of one resource change out of its validated bytes. Error
 // paths build JSON pointers; the common path allocates only what it keeps.
-func (kp *keeper) change(raw []byte, key string, i int) (*Change, error) {
-	ptr := func(rest string) string { return fmt.Sprintf("/%s/%d%s", key, i, rest) }
+func (kp *keeper) change(raw []byte, arrayPtr string, i int) (*Change, error) {
+	ptr := func(rest string) string { return fmt.Sprintf("%s/%d%s", arrayPtr, i, rest) }
 	if raw[0] != '{' {
 		if raw[0] == 'n' {
 			return nil, &InputError{Input: kp.f.name, Problem: ptr("") + " has no address", Fix: fixShowJSON}
@@ -756,34 +872,13 @@ func (f *fastDecoder) stateModule(ptr string) error {
 			if !ok {
 				return err
 			}
+			ctx := elemContext{kind: elemPriorResource, ptr: ptr + "/resources"}
 			return f.each(false, func(i int, _ string) error {
 				v, err := f.value()
 				if err != nil {
 					return err
 				}
-				switch v[0] {
-				case '{', 'n':
-				default:
-					return f.wrongType(fmt.Sprintf("%s/resources/%d", ptr, i), v[0], "an object")
-				}
-				// Terraform writes mode second, after address: the walk stops there
-				// rather than stepping over the resource's values.
-				var mode []byte
-				for it := jsonscan.NewIter(v); it.Next(); {
-					if string(it.Key()) == "mode" {
-						mode = it.Value()
-						if mode[0] != '"' && mode[0] != 'n' {
-							return f.wrongType(fmt.Sprintf("%s/resources/%d/mode", ptr, i), mode[0], "a string")
-						}
-						break
-					}
-				}
-				if string(mode) == `"data"` {
-					f.p.Prior.Data++
-				} else {
-					f.p.Prior.Managed++
-				}
-				return nil
+				return f.hand(ctx, i, v)
 			})
 		case "child_modules":
 			ok, err := f.open(ptr+"/child_modules", '[', "an array")
@@ -797,6 +892,27 @@ func (f *fastDecoder) stateModule(ptr string) error {
 			return f.skip()
 		}
 	})
+}
+
+// priorResource reads a prior_state resource's mode: true for a data resource.
+func (kp *keeper) priorResource(v []byte, arrayPtr string, i int) (bool, error) {
+	switch v[0] {
+	case '{', 'n':
+	default:
+		return false, kp.f.wrongType(fmt.Sprintf("%s/%d", arrayPtr, i), v[0], "an object")
+	}
+	// Terraform writes mode second, after address: the walk stops there rather than
+	// stepping over the resource's values.
+	for it := jsonscan.NewIter(v); it.Next(); {
+		if string(it.Key()) == "mode" {
+			mode := it.Value()
+			if mode[0] != '"' && mode[0] != 'n' {
+				return false, kp.f.wrongType(fmt.Sprintf("%s/%d/mode", arrayPtr, i), mode[0], "a string")
+			}
+			return string(mode) == `"data"`, nil
+		}
+	}
+	return false, nil
 }
 
 // configuration reads configuration.root_module and its module calls into Declared.
@@ -822,12 +938,13 @@ func (f *fastDecoder) configModule(ptr, prefix string) error {
 			if !ok {
 				return err
 			}
+			ctx := elemContext{kind: elemConfigResource, ptr: ptr + "/resources", prefix: prefix}
 			return f.each(false, func(i int, _ string) error {
 				v, err := f.value()
 				if err != nil {
 					return err
 				}
-				return f.configResource(fmt.Sprintf("%s/resources/%d", ptr, i), prefix, v)
+				return f.hand(ctx, i, v)
 			})
 		case "module_calls":
 			return f.objectMembers(ptr+"/module_calls", func(name string) error {
@@ -849,11 +966,14 @@ func (f *fastDecoder) configModule(ptr, prefix string) error {
 	})
 }
 
-func (f *fastDecoder) configResource(ptr, prefix string, v []byte) error {
+// configResource reads one configuration resource, index i of the resources
+// array at arrayPtr, in the module at prefix.
+func (kp *keeper) configResource(arrayPtr string, i int, prefix string, v []byte) (*ConfigResource, error) {
+	ptr := func(rest string) string { return fmt.Sprintf("%s/%d%s", arrayPtr, i, rest) }
 	switch v[0] {
 	case '{', 'n':
 	default:
-		return f.wrongType(ptr, v[0], "an object")
+		return nil, kp.f.wrongType(ptr(""), v[0], "an object")
 	}
 	var (
 		addr, mode, typ, name string
@@ -864,13 +984,13 @@ func (f *fastDecoder) configResource(ptr, prefix string, v []byte) error {
 		m := it.Value()
 		switch string(it.Key()) {
 		case "address":
-			addr, err = f.k.text(ptr+"/address", m)
+			addr, err = kp.textAt(ptr, "/address", m, false)
 		case "mode":
-			mode, err = f.k.word(ptr+"/mode", m)
+			mode, err = kp.textAt(ptr, "/mode", m, true)
 		case "type":
-			typ, err = f.k.word(ptr+"/type", m)
+			typ, err = kp.textAt(ptr, "/type", m, true)
 		case "name":
-			name, err = f.k.text(ptr+"/name", m)
+			name, err = kp.textAt(ptr, "/name", m, false)
 		case "expressions":
 			expr = m
 		case "count_expression":
@@ -880,7 +1000,7 @@ func (f *fastDecoder) configResource(ptr, prefix string, v []byte) error {
 		}
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if addr == "" {
 		addr = typ + "." + name
@@ -895,27 +1015,38 @@ func (f *fastDecoder) configResource(ptr, prefix string, v []byte) error {
 	cr := &ConfigResource{Address: full, Type: typ, Name: name}
 	var refs []string
 	for it := jsonscan.NewIter(expr); it.Next(); {
-		refs = f.k.references(it.Value(), refs[:0])
+		refs = kp.references(it.Value(), refs[:0])
 		if len(refs) == 0 {
 			continue
 		}
 		k := it.Key()
-		key, ok := f.k.intern[string(k)]
+		key, ok := kp.intern[string(k)]
 		if !ok {
 			key = string(k)
 			if d, ok := jsonscan.UnescapeKey(nil, k); ok {
 				key = string(d)
 			}
-			f.k.intern[string(k)] = key
+			kp.intern[string(k)] = key
 		}
 		cr.AttributeReferences = append(cr.AttributeReferences, AttributeReferences{Attribute: key, References: append([]string(nil), refs...)})
 		cr.References = appendNew(cr.References, refs)
 	}
 	for _, e := range [][]byte{count, forEach} {
-		cr.References = appendNew(cr.References, f.k.references(e, refs[:0]))
+		cr.References = appendNew(cr.References, kp.references(e, refs[:0]))
 	}
-	f.p.Config.Declared[full] = cr
-	return nil
+	return cr, nil
+}
+
+// textAt is text (or word, when intern) for a member whose JSON pointer, needed only
+// for the error, is ptr(rest).
+func (kp *keeper) textAt(ptr func(string) string, rest string, v []byte, intern bool) (string, error) {
+	if v[0] != '"' && v[0] != 'n' {
+		return "", kp.f.wrongType(ptr(rest), v[0], "a string")
+	}
+	if intern {
+		return kp.word("", v)
+	}
+	return kp.text("", v)
 }
 
 // appendNew appends the strings of add that dst does not hold yet.

@@ -7,21 +7,25 @@ import (
 	"github.com/hiyari-dev/hiyari/internal/report"
 )
 
-// blastRadius fills the report's blast radius, runbook and their summary.
-func blastRadius(p *plan.Plan, opts Options, rep *report.Report) {
+// blastRadius works out the blast radius and returns what fills the report's blast
+// radius, runbook and their summary with it.
+func blastRadius(p *plan.Plan, opts Options) func(*report.Report) {
+	none := func(*report.Report) {}
 	if opts.BlastDepth <= 0 {
-		return
+		return none
 	}
 	kb, err := knowledge.Load()
 	if err != nil {
 		// The embedded knowledge base is validated by its tests; a broken one must not
 		// stop a review, whose findings stand on their own.
-		return
+		return none
 	}
 	res := blast.Analyze(p, opts.States, kb, blast.Options{Depth: opts.BlastDepth})
-	rep.BlastRadius, rep.Runbook = res.Impacts, res.Runbook
-	sum := res.Summary
-	rep.BlastSummary = &sum
+	return func(rep *report.Report) {
+		rep.BlastRadius, rep.Runbook = res.Impacts, res.Runbook
+		sum := res.Summary
+		rep.BlastSummary = &sum
+	}
 }
 
 // Retain is what the plan decoder must keep for a review with a blast radius, in

@@ -62,6 +62,10 @@ func Review(p *plan.Plan, opts Options) *report.Report {
 		Drift:       []report.Change{},
 		Outputs:     []report.Output{},
 	}
+	// The blast radius reads only the plan and the extra states, not the findings:
+	// it runs on its own goroutine while the rules run on this one.
+	blastDone := make(chan func(*report.Report), 1)
+	go func() { blastDone <- blastRadius(p, opts) }()
 	rep.Summary = summarize(p, rep)
 	in := &rules.Input{Plan: p, Config: opts.Config, Env: opts.Env, Accounts: opts.Accounts}
 	in.Backend, in.State, in.Pin = opts.Backend, opts.State, opts.Pin
@@ -82,9 +86,9 @@ func Review(p *plan.Plan, opts Options) *report.Report {
 		return rep.Findings[i].Severity.Rank() > rep.Findings[j].Severity.Rank()
 	})
 	opts.Scope.Locate(rep.Findings)
-	opts.Timing.Stage("rules")
-	blastRadius(p, opts, rep)
-	opts.Timing.Stage("blast")
+	fill := <-blastDone
+	fill(rep)
+	opts.Timing.Stage("review")
 	rep.Verdict = verdict(rep, opts.FailOn)
 	rep.Labels = labels(rep)
 	return rep
