@@ -102,6 +102,9 @@ type object struct {
 	resolved  bool
 	refLocals []string
 
+	// twin is the candidate object of the same plan change: itself for a candidate,
+	// the candidate made from the same change for a cause (nil when there is none).
+	twin *object
 	// ids caches the object's own identifier values (see engine.identifiers).
 	ids []identity
 	// selfCause is the index of the cause that is this object itself at level
@@ -189,8 +192,6 @@ type engine struct {
 	// targets them, or they have an ARN the generic scan can find. Only a broken
 	// dependent of such a type is searched for dependents of its own.
 	referable map[string]bool
-	// byChange finds the candidate object of a plan change.
-	byChange map[*plan.Change]*object
 
 	refKeyCache map[string]map[string]bool
 	ownCache    map[string]map[string]bool
@@ -232,7 +233,7 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 		depth = MaxDepth
 	}
 	e := &engine{kb: kb, plan: p, depth: depth, seen: map[impactKey]bool{}, broken: map[string]bool{}, steps: map[string]bool{},
-		byChange: map[*plan.Change]*object{}, referable: map[string]bool{}, refKeyCache: map[string]map[string]bool{}, ownCache: map[string]map[string]bool{}}
+		referable: map[string]bool{}, refKeyCache: map[string]map[string]bool{}, ownCache: map[string]map[string]bool{}}
 	n := len(p.Changes)
 	for _, st := range states {
 		n += len(st.Resources)
@@ -266,7 +267,10 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 		}
 		if obj := planObject(&slab, c, true); obj.nvals > 0 || c.Actions.Changes() {
 			e.objects = append(e.objects, obj)
-			e.byChange[c] = obj
+			obj.twin = obj
+			if a.Destroys() {
+				causeSlab[len(causeSlab)-1].twin = obj
+			}
 		}
 	}
 	for _, st := range states {
@@ -466,7 +470,7 @@ func (e *engine) candidate(o *object) *object {
 	if o.change == nil {
 		return o
 	}
-	return e.byChange[o.change]
+	return o.twin
 }
 
 // isCause reports whether o is itself deleted or replaced by the plan: its own

@@ -407,11 +407,22 @@ func (f *fastDecoder) decodeHere(b *batch) bool {
 	return b.res.err == nil
 }
 
+func countDeclared(results []*batchResult) int {
+	n := 0
+	for _, r := range results {
+		n += len(r.declared)
+	}
+	return n
+}
+
 // commit puts the decoded elements into the plan in document order and returns the
 // first error, which is the one the reference decoder reports.
 func (f *fastDecoder) commit() error {
 	f.p.Prior.Managed += f.managed + f.w.managed
 	f.p.Prior.Data += f.data + f.w.data
+	if n := countDeclared(f.results); n > 0 && len(f.p.Config.Declared) == 0 {
+		f.p.Config.Declared = make(map[string]*ConfigResource, n) // sized once
+	}
 	for _, r := range f.results {
 		if r.err != nil {
 			return r.err

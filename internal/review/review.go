@@ -4,6 +4,7 @@ package review
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/hiyari-dev/hiyari/internal/config"
@@ -115,6 +116,13 @@ func acknowledge(f *report.Finding, cfg config.Config) {
 
 func summarize(p *plan.Plan, rep *report.Report) report.Summary {
 	var s report.Summary
+	n := 0
+	for _, c := range p.Changes {
+		if c.Actions.Changes() || c.Moved() || c.Importing {
+			n++
+		}
+	}
+	rep.Changes = slices.Grow(rep.Changes, n) // one allocation, not a doubling series
 	for _, c := range p.Changes {
 		switch c.Actions.Kind() {
 		case plan.KindCreate:
