@@ -243,6 +243,22 @@ func unescape(dst, b []byte) ([]byte, bool) {
 // over b, however deep the value: the names of every open object are kept on a
 // stack, compared in place while an object has few and through a set past that.
 func DuplicateName(b []byte) ([]byte, bool) {
+	_, dup := ValueEndNames(b, 0)
+	return dup, dup != nil
+}
+
+// ValueEndNames is ValueEnd and DuplicateName in one pass over the validated value
+// that starts at b[i] (after any whitespace): the offset just past it (-1 when b ends
+// first) and the first member name found twice in one object inside it (nil when
+// none; the end is then still found).
+func ValueEndNames(b []byte, i int) (end int, dup []byte) {
+	i = SkipSpace(b, i)
+	if i >= len(b) {
+		return -1, nil
+	}
+	if c := b[i]; c != '{' && c != '[' {
+		return ValueEnd(b, i), nil
+	}
 	type frame struct {
 		object bool
 		first  int                 // where this object's names start in names
@@ -256,7 +272,7 @@ func DuplicateName(b []byte) ([]byte, bool) {
 		names    = nameBuf[:0]
 		wantName bool
 	)
-	for i := 0; i < len(b); {
+	for i < len(b) {
 		switch b[i] {
 		case '{':
 			stack = append(stack, frame{object: true, first: len(names)})
@@ -266,30 +282,34 @@ func DuplicateName(b []byte) ([]byte, bool) {
 			wantName = false
 		case '}', ']':
 			if len(stack) == 0 {
-				return nil, false
+				return -1, dup
 			}
 			names = names[:stack[len(stack)-1].first]
 			stack = stack[:len(stack)-1]
 			wantName = false
+			if len(stack) == 0 {
+				return i + 1, dup
+			}
 		case ',':
 			wantName = len(stack) > 0 && stack[len(stack)-1].object
 		case '"':
 			end := stringEnd(b, i)
 			if end < 0 {
-				return nil, false
+				return -1, dup
 			}
-			if wantName {
+			if wantName && dup == nil {
 				name := b[i:end]
 				top := &stack[len(stack)-1]
 				if top.many != nil {
 					if _, ok := top.many[string(name)]; ok {
-						return name, true
+						dup = name
 					}
 					top.many[string(name)] = struct{}{}
 				} else {
 					for _, n := range names[top.first:] {
 						if string(n) == string(name) {
-							return name, true
+							dup = name
+							break
 						}
 					}
 					names = append(names, name)
@@ -308,7 +328,7 @@ func DuplicateName(b []byte) ([]byte, bool) {
 		}
 		i++
 	}
-	return nil, false
+	return -1, dup
 }
 
 // Iter walks the members of an object or the elements of an array without a callback:
@@ -323,9 +343,16 @@ type Iter struct {
 	done   bool
 	key    []byte
 	val    []byte
+	// pending is set by NextKey: the value starts at vstart and its end is not
+	// known yet.
+	pending bool
+	vstart  int
+	// end is just past the closing bracket once the walk is done (0 when malformed).
+	end int
 }
 
 // NewIter starts a walk over the object or array b; any other value has nothing to walk.
+// b may go on past the container: the walk stops at its closing bracket.
 func NewIter(b []byte) Iter {
 	i := SkipSpace(b, 0)
 	if i >= len(b) || (b[i] != '{' && b[i] != '[') {
@@ -334,13 +361,70 @@ func NewIter(b []byte) Iter {
 	it := Iter{b: b, i: i + 1, object: b[i] == '{'}
 	j := SkipSpace(b, it.i)
 	if j < len(b) && (b[j] == '}' || b[j] == ']') {
-		it.done = true
+		it.done, it.end = true, j+1
 	}
 	return it
 }
 
 // Next moves to the next member or element and reports whether there is one.
 func (it *Iter) Next() bool {
+	if !it.start() {
+		return false
+	}
+	it.finish(ValueEnd(it.b, it.vstart))
+	return !it.failed()
+}
+
+// NextKey moves to the next member of an object, leaving its value unread: follow it
+// with Value, ValueNames, or Enter and Exit. A value left unread is stepped over.
+func (it *Iter) NextKey() bool {
+	if !it.object {
+		return it.Next()
+	}
+	return it.start()
+}
+
+// ValueNames is Value with DuplicateName's check of the value, in one pass, after
+// NextKey; dup is the first member name found twice in one object inside it.
+func (it *Iter) ValueNames() (val, dup []byte) {
+	if it.pending {
+		end, d := ValueEndNames(it.b, it.vstart)
+		it.finish(end)
+		return it.val, d
+	}
+	return it.val, nil
+}
+
+// Enter starts a walk over the current member's value, an object or array, after
+// NextKey, without finding its end first; Exit(inner) resumes this walk after it.
+func (it *Iter) Enter() Iter {
+	if !it.pending {
+		return Iter{done: true}
+	}
+	return NewIter(it.b[it.vstart:])
+}
+
+// Exit resumes the walk after a value walked through Enter: inner must have been
+// walked to its end (Next or NextKey returned false).
+func (it *Iter) Exit(inner *Iter) {
+	if !it.pending {
+		return
+	}
+	if inner.end == 0 {
+		it.finish(ValueEnd(it.b, it.vstart)) // malformed or not a container: find the end the usual way
+		return
+	}
+	it.finish(it.vstart + inner.end)
+}
+
+// start reads up to the next value and marks it pending.
+func (it *Iter) start() bool {
+	if it.pending {
+		it.finish(ValueEnd(it.b, it.vstart))
+		if it.failed() {
+			return false
+		}
+	}
 	if it.done {
 		return false
 	}
@@ -364,23 +448,41 @@ func (it *Iter) Next() bool {
 		}
 		i++
 	}
-	vStart := SkipSpace(b, i)
-	vEnd := ValueEnd(b, vStart)
-	if vEnd < 0 {
-		it.done = true
-		return false
-	}
-	it.val = b[vStart:vEnd:vEnd]
-	i = SkipSpace(b, vEnd)
-	if i >= len(b) || b[i] != ',' {
-		it.done = true // the closing bracket, or malformed: either way the last one
-	}
-	it.i = i + 1
+	it.vstart = SkipSpace(b, i)
+	it.pending = true
+	it.val = nil
 	return true
 }
+
+// finish takes the pending value as ending at vEnd and moves past it.
+func (it *Iter) finish(vEnd int) {
+	it.pending = false
+	if vEnd < 0 {
+		it.done, it.val, it.i = true, nil, len(it.b)
+		return
+	}
+	b := it.b
+	it.val = b[it.vstart:vEnd:vEnd]
+	i := SkipSpace(b, vEnd)
+	if i >= len(b) || b[i] != ',' {
+		it.done = true // the closing bracket, or malformed: either way the last one
+		if i < len(b) && (b[i] == '}' || b[i] == ']') {
+			it.end = i + 1
+		}
+	}
+	it.i = i + 1
+}
+
+// failed reports whether the last value could not be delimited.
+func (it *Iter) failed() bool { return it.val == nil }
 
 // Key is the current member's name as written, without quotes (nil in arrays).
 func (it *Iter) Key() []byte { return it.key }
 
 // Value is the current member's value or the current element.
-func (it *Iter) Value() []byte { return it.val }
+func (it *Iter) Value() []byte {
+	if it.pending {
+		it.finish(ValueEnd(it.b, it.vstart))
+	}
+	return it.val
+}

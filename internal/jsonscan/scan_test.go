@@ -242,6 +242,9 @@ func FuzzValidator(f *testing.F) {
 		}
 		Members(b, func([]byte, bool, []byte) bool { return true })
 		Elements(b, func([]byte) bool { return true })
+		if want {
+			sameWalk(t, b)
+		}
 		if !want || bytes.IndexByte(b, '\\') >= 0 {
 			return // names compare as written; jsontext compares them unescaped
 		}
@@ -301,5 +304,56 @@ func TestDuplicateName(t *testing.T) {
 		if (err != nil) != dup {
 			t.Errorf("%.60s: jsontext says %v, DuplicateName says duplicate=%v", c.in, err, dup)
 		}
+	}
+}
+
+// sameWalk checks that walking b with NextKey — entering every container member and
+// taking the others whole, with or without the names check — delimits the same
+// members as Next, and that ValueEndNames agrees with ValueEnd and DuplicateName.
+func sameWalk(t *testing.T, b []byte) {
+	t.Helper()
+	type member struct{ k, v string }
+	var want []member
+	for it := NewIter(b); it.Next(); {
+		want = append(want, member{string(it.Key()), string(it.Value())})
+	}
+	var got []member
+	for n, it := 0, NewIter(b); it.NextKey(); n++ {
+		k := string(it.Key())
+		switch {
+		case n%3 == 0:
+			inner := it.Enter()
+			for inner.NextKey() {
+				_ = inner.Value()
+			}
+			it.Exit(&inner)
+			got = append(got, member{k, string(it.Value())})
+		case n%3 == 1:
+			v, _ := it.ValueNames()
+			got = append(got, member{k, string(v)})
+		default:
+			got = append(got, member{k, string(it.Value())})
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("%.80q: NextKey walk gave %q, Next gave %q", b, got, want)
+	}
+	end, dup := ValueEndNames(b, 0)
+	if end != ValueEnd(b, 0) {
+		t.Fatalf("%.80q: ValueEndNames end %d, ValueEnd %d", b, end, ValueEnd(b, 0))
+	}
+	if d, ok := DuplicateName(b); ok != (dup != nil) || string(d) != string(dup) {
+		t.Fatalf("%.80q: ValueEndNames dup %q, DuplicateName %q", b, dup, d)
+	}
+}
+
+func TestNextKeyWalk(t *testing.T) {
+	for _, in := range []string{
+		`{}`, `[]`, `{"a":1}`, `{"a":{},"b":[],"c":{"x":[1,{"y":2}]},"d":"s"}`,
+		`{ "a" : { "b" : 1 } , "c" : [ ] }`, `[{"a":1},[2],"x"]`, `{"a":{"b":1,"b":2},"c":3}`,
+		`{"change":{"actions":["delete"],"before":{"k":"v","k":"w"},"after":null},"address":"a.b"}`,
+		`{"a":"}","b":"\"{"}`, `{"a":{}}  trailing`, `1`, `"s"`, `null`,
+	} {
+		sameWalk(t, []byte(in))
 	}
 }

@@ -613,17 +613,70 @@ func (kp *keeper) change(raw []byte, arrayPtr string, i int) (*Change, error) {
 	}
 	c := &Change{}
 	var (
-		before, beforeSens, after, afterUnknown, afterSens, replace, importing, change []byte
-		seen                                                                           uint32
-		err                                                                            error
+		before, beforeSens, after, afterUnknown, afterSens, replace, importing []byte
+		seen                                                                   uint32
+		err                                                                    error
 	)
-	for it := jsonscan.NewIter(raw); it.Next(); {
-		k, v := it.Key(), it.Value()
+	// One walk: the change member is walked in place rather than first stepped over
+	// to find its end, and its values are checked for duplicate names as they are
+	// delimited.
+	var dupName []byte
+	for it := jsonscan.NewIter(raw); it.NextKey(); {
+		k := it.Key()
 		bit := changeFields[string(k)]
 		if bit != 0 && seen&bit != 0 {
 			return nil, kp.f.duplicate(ptr(""), string(k))
 		}
 		seen |= bit
+		if string(k) == "change" {
+			inner := it.Enter()
+			for inner.NextKey() {
+				k := inner.Key()
+				bit := changeFields[string(k)]
+				if bit != 0 && seen&bit != 0 {
+					return nil, kp.f.duplicate(ptr("/change"), string(k))
+				}
+				seen |= bit
+				var dst *[]byte
+				switch string(k) {
+				case "actions":
+					if c.Actions, err = kp.actionList(func() string { return ptr("/change/actions") }, inner.Value()); err != nil {
+						return nil, err
+					}
+				case "before":
+					dst = &before
+				case "before_sensitive":
+					dst = &beforeSens
+				case "after":
+					dst = &after
+				case "after_unknown":
+					dst = &afterUnknown
+				case "after_sensitive":
+					dst = &afterSens
+				case "replace_paths":
+					replace = inner.Value()
+				case "importing":
+					importing = inner.Value()
+				}
+				if dst != nil {
+					v, dup := inner.ValueNames()
+					*dst = v
+					if dup != nil && dupName == nil {
+						dupName = dup
+					}
+				}
+			}
+			it.Exit(&inner)
+			v := it.Value()
+			switch v[0] {
+			case '{':
+			case 'n':
+			default:
+				return nil, kp.f.wrongType(ptr("/change"), v[0], "an object")
+			}
+			continue
+		}
+		v := it.Value()
 		var dst *string
 		intern := false
 		switch string(k) {
@@ -649,8 +702,6 @@ func (kp *keeper) change(raw []byte, arrayPtr string, i int) (*Change, error) {
 			if v[0] != 'n' {
 				c.Index = kp.mem.str(v)
 			}
-		case "change":
-			change = v
 		}
 		if dst != nil {
 			if v[0] != '"' && v[0] != 'n' {
@@ -664,43 +715,6 @@ func (kp *keeper) change(raw []byte, arrayPtr string, i int) (*Change, error) {
 			if err != nil {
 				return nil, err
 			}
-		}
-	}
-	if change != nil {
-		switch change[0] {
-		case '{':
-		case 'n':
-			change = nil
-		default:
-			return nil, kp.f.wrongType(ptr("/change"), change[0], "an object")
-		}
-	}
-	for it := jsonscan.NewIter(change); it.Next(); {
-		k, v := it.Key(), it.Value()
-		bit := changeFields[string(k)]
-		if bit != 0 && seen&bit != 0 {
-			return nil, kp.f.duplicate(ptr("/change"), string(k))
-		}
-		seen |= bit
-		switch string(k) {
-		case "actions":
-			if c.Actions, err = kp.actionList(func() string { return ptr("/change/actions") }, v); err != nil {
-				return nil, err
-			}
-		case "before":
-			before = v
-		case "before_sensitive":
-			beforeSens = v
-		case "after":
-			after = v
-		case "after_unknown":
-			afterUnknown = v
-		case "after_sensitive":
-			afterSens = v
-		case "replace_paths":
-			replace = v
-		case "importing":
-			importing = v
 		}
 	}
 	if c.Address == "" {
@@ -734,10 +748,8 @@ func (kp *keeper) change(raw []byte, arrayPtr string, i int) (*Change, error) {
 	if c.Type == "" {
 		c.Type = typeFromAddress(c.Address)
 	}
-	for _, v := range [][]byte{before, beforeSens, after, afterUnknown, afterSens} {
-		if name, dup := jsonscan.DuplicateName(v); dup {
-			return nil, kp.f.duplicate(ptr("/change"), string(name))
-		}
+	if dupName != nil {
+		return nil, kp.f.duplicate(ptr("/change"), string(dupName))
 	}
 	switch {
 	case c.Actions.Changes():
