@@ -520,16 +520,6 @@ func (w *changeWorker) batch() *batch {
 	return b
 }
 
-// send hands b to the worker; false when the worker has stopped on an error.
-func (w *changeWorker) send(b *batch) bool {
-	select {
-	case w.jobs <- b:
-		return true
-	case <-w.stop:
-		return false
-	}
-}
-
 func (w *changeWorker) run() {
 	defer close(w.done)
 	failed := false
