@@ -437,8 +437,8 @@ func (f *fastDecoder) commit() error {
 	return nil
 }
 
-// errStopped ends reading when the worker has failed; the worker's error, which
-// comes earlier in the document, is the one reported.
+// errStopped ends reading when decoding a batch has failed; that batch's error, which
+// comes earlier in the document, is the one reported (see commit).
 var errStopped = errors.New("plan: decoding stopped")
 
 // batchBytes is how much the reader hands the worker at a time.
