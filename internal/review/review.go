@@ -118,7 +118,7 @@ func summarize(p *plan.Plan, rep *report.Report) report.Summary {
 	var s report.Summary
 	n := 0
 	for _, c := range p.Changes {
-		if c.Actions.Changes() || c.Moved() || c.Importing {
+		if listed(c) {
 			n++
 		}
 	}
@@ -148,7 +148,7 @@ func summarize(p *plan.Plan, rep *report.Report) report.Summary {
 		if c.Importing {
 			s.Import++
 		}
-		if c.Actions.Changes() || c.Moved() || c.Importing {
+		if listed(c) {
 			rep.Changes = append(rep.Changes, toChange(c))
 		}
 	}
@@ -165,6 +165,10 @@ func summarize(p *plan.Plan, rep *report.Report) report.Summary {
 	s.PriorResources = p.Prior.Managed
 	return s
 }
+
+// listed reports whether a change goes in the report's change list: it does
+// something, moves or imports.
+func listed(c *plan.Change) bool { return c.Actions.Changes() || c.Moved() || c.Importing }
 
 func toChange(c *plan.Change) report.Change {
 	rc := report.Change{
