@@ -9,13 +9,15 @@ import (
 	"time"
 )
 
-// Recorder writes one line per stage to W: the stage's wall time, the heap in use
-// after it and the process's peak so far. A nil *Recorder records nothing, so callers
+// Recorder writes one line per stage to W: the stage's wall time, the bytes it
+// allocated, the heap in use after it and the process's peak so far. A nil *Recorder records nothing, so callers
 // need not check whether timings were asked for.
 type Recorder struct {
 	w     io.Writer
 	start time.Time
 	last  time.Time
+	// alloc is the bytes allocated in total at the end of the previous stage.
+	alloc uint64
 }
 
 // New returns a Recorder writing to w, starting its clock now.
@@ -32,7 +34,7 @@ func (r *Recorder) Stage(name string) {
 	now := time.Now()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(r.w, "hiyari: timing: %-8s %6.3f s  (total %6.3f s, heap in use %4d MB, GC cycles %d)\n",
-		name, now.Sub(r.last).Seconds(), now.Sub(r.start).Seconds(), ms.HeapInuse>>20, ms.NumGC)
-	r.last = now
+	fmt.Fprintf(r.w, "hiyari: timing: %-8s %6.3f s  (total %6.3f s, allocated %4d MB, heap in use %4d MB, GC cycles %d)\n",
+		name, now.Sub(r.last).Seconds(), now.Sub(r.start).Seconds(), (ms.TotalAlloc-r.alloc)>>20, ms.HeapInuse>>20, ms.NumGC)
+	r.last, r.alloc = now, ms.TotalAlloc
 }
