@@ -82,63 +82,111 @@ func RetainPlanned(kb *knowledge.Base) func(resourceType string) bool {
 	return func(resourceType string) bool { return policies[resourceType] }
 }
 
-// object is a resource the search looks at: a plan change or a state instance.
+// object is a resource the search looks at: a plan change or a state instance. The
+// search holds one per change and per state instance, so it keeps only pointers to
+// what the plan and the states already hold, and its caches live in a side struct
+// allocated for the few objects that need them.
 type object struct {
 	address string
 	typ     string
 	source  string // "plan" or the state file
-	vals    [2]plan.Value
-	nvals   int
-	// sensitiveAttrs (state) and the change's masks (plan) say which top-level
-	// attributes hold values that must not be reported.
-	sensitiveAttrs []string
-	// change is the plan change, nil for a state instance.
+	// change is the plan change, nil for a state instance; res is the state
+	// instance, nil for a plan change.
 	change *plan.Change
-	// configAddr is the change's configuration address.
-	configAddr string
-	// config holds the change's configuration references, resolved on first use;
-	// refLocals the module-relative resources its block refers to.
-	config    []configTarget
-	resolved  bool
-	refLocals []string
-
+	res    *state.Resource
 	// twin is the candidate object of the same plan change: itself for a candidate,
 	// the candidate made from the same change for a cause (nil when there is none).
 	twin *object
-	// ids caches the object's own identifier values (see engine.identifiers).
-	ids []identity
+	// cache holds what is worked out for the object on first use (nil until then).
+	cache *objectCache
+	// block is the configuration block of a plan change, noBlock when the
+	// configuration does not declare it, nil until first asked.
+	block *plan.ConfigResource
 	// selfCause is the index of the cause that is this object itself at level
 	// selfDepth (a replaced resource, a broken dependent), so that its own identifiers
 	// in its own values are not taken for a dependency.
-	selfCause, selfDepth int
+	selfCause, selfDepth int32
+	// dependent is true for a plan change searched as a dependent: its planned values
+	// are searched as well as its prior ones.
+	dependent bool
+}
+
+// objectCache is what the search works out for an object once: its own identifier
+// values (see engine.identifiers) and its configuration's references to resources.
+type objectCache struct {
+	ids      []identity
+	config   []configTarget
+	resolved bool
+}
+
+// noBlock marks an object whose configuration block is not declared.
+var noBlock = &plan.ConfigResource{}
+
+// planBlock is the configuration block that declares a plan change, or nil (always
+// for a state instance).
+func (e *engine) planBlock(o *object) *plan.ConfigResource {
+	if o.change == nil {
+		return nil
+	}
+	if o.block == nil {
+		o.block = noBlock
+		if cr := e.plan.Config.Block(o.address); cr != nil {
+			o.block = cr
+		}
+	}
+	if o.block == noBlock {
+		return nil
+	}
+	return o.block
+}
+
+func (o *object) cached() *objectCache {
+	if o.cache == nil {
+		o.cache = &objectCache{}
+	}
+	return o.cache
 }
 
 // self is the cause index of the object itself at depth, or -1.
 func (o *object) self(depth int) int {
-	if o.selfDepth == depth {
-		return o.selfCause
+	if int(o.selfDepth) == depth {
+		return int(o.selfCause)
 	}
 	return -1
 }
 
-// values are the object's values: prior and planned values of a change, the
+// values are the object's values, in buf: prior and planned values of a change, the
 // attributes of a state resource.
-func (o *object) values() []plan.Value { return o.vals[:o.nvals] }
+func (o *object) values(buf *[2]plan.Value) []plan.Value {
+	vs := buf[:0]
+	if o.change == nil {
+		if o.res.Attributes != nil {
+			vs = append(vs, o.res.Attributes)
+		}
+		return vs
+	}
+	if o.change.Before != nil {
+		vs = append(vs, o.change.Before)
+	}
+	if o.dependent && o.change.After != nil {
+		vs = append(vs, o.change.After)
+	}
+	return vs
+}
 
-func (o *object) addValue(v plan.Value) {
-	o.vals[o.nvals] = v
-	o.nvals++
+// identifying is the value an object's identifiers are read from: the prior values
+// of a change, the attributes of a state instance.
+func (o *object) identifying() plan.Value {
+	if o.change == nil {
+		return o.res.Attributes
+	}
+	return o.change.Before
 }
 
 // sensitive reports whether the top-level attribute attr holds a sensitive value.
 func (o *object) sensitive(attr string) bool {
 	if o.change == nil {
-		for _, a := range o.sensitiveAttrs {
-			if a == attr {
-				return true
-			}
-		}
-		return false
+		return slices.Contains(o.res.Sensitive, attr)
 	}
 	return maskTrue(o.change.BeforeSensitive, attr) || maskTrue(o.change.AfterSensitive, attr)
 }
@@ -265,7 +313,8 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 		if a.Delete() || a.Forget() {
 			continue
 		}
-		if obj := planObject(&slab, c, true); obj.nvals > 0 || c.Actions.Changes() {
+		if c.Before != nil || c.After != nil || c.Actions.Changes() {
+			obj := planObject(&slab, c, true)
 			e.objects = append(e.objects, obj)
 			obj.twin = obj
 			if a.Destroys() {
@@ -276,12 +325,8 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 	for _, st := range states {
 		for i := range st.Resources {
 			r := &st.Resources[i]
-			slab = append(slab, object{address: r.Address, typ: r.Type, source: st.Source, sensitiveAttrs: r.Sensitive})
-			o := &slab[len(slab)-1]
-			if r.Attributes != nil {
-				o.addValue(r.Attributes)
-			}
-			e.objects = append(e.objects, o)
+			slab = append(slab, object{address: r.Address, typ: r.Type, source: st.Source, res: r, selfCause: -1})
+			e.objects = append(e.objects, &slab[len(slab)-1])
 		}
 	}
 	res := &Result{Summary: report.BlastSummary{Depth: depth, ByClass: map[string]int{}}}
@@ -308,15 +353,8 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 // pointers into it stay valid). As a dependent its prior and planned values are
 // searched; as a cause only its prior values identify it.
 func planObject(slab *[]object, c *plan.Change, dependent bool) *object {
-	*slab = append(*slab, object{address: c.Address, typ: c.Type, source: "plan", change: c, configAddr: c.ConfigAddress()})
-	o := &(*slab)[len(*slab)-1]
-	if c.Before != nil {
-		o.addValue(c.Before)
-	}
-	if dependent && c.After != nil {
-		o.addValue(c.After)
-	}
-	return o
+	*slab = append(*slab, object{address: c.Address, typ: c.Type, source: "plan", change: c, selfCause: -1, dependent: dependent})
+	return &(*slab)[len(*slab)-1]
 }
 
 // identifiers calls fn with every identifying value of an object: its knowledge
@@ -324,29 +362,30 @@ func planObject(slab *[]object, c *plan.Change, dependent bool) *object {
 // are read from its first value (the prior values of a plan change) without decoding
 // the rest.
 func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.IdentifierKind, attr string)) {
-	if o.ids == nil {
-		o.ids = []identity{}
-		if o.nvals > 0 {
+	oc := o.cached()
+	if oc.ids == nil {
+		oc.ids = []identity{}
+		if v := o.identifying(); v != nil {
 			if t, ok := e.kb.Type(o.typ); ok {
-				rawMembers(o.vals[0], func(key, val []byte) bool {
+				rawMembers(v, func(key, val []byte) bool {
 					for _, id := range t.Identifiers {
 						if string(key) == id.Attribute {
 							if s, ok := rawString(val); ok && s != "" {
-								o.ids = append(o.ids, identity{s, id.Kind, id.Attribute})
+								oc.ids = append(oc.ids, identity{s, id.Kind, id.Attribute})
 							}
 						}
 					}
 					return true
 				})
 			} else {
-				rawMembers(o.vals[0], func(key, val []byte) bool {
+				rawMembers(v, func(key, val []byte) bool {
 					if k := string(key); k == "arn" || k == "id" {
 						if s, ok := rawString(val); ok && s != "" {
 							kind := knowledge.KindID
 							if looksLikeARN(s) {
 								kind = knowledge.KindARN
 							}
-							o.ids = append(o.ids, identity{s, kind, k})
+							oc.ids = append(oc.ids, identity{s, kind, k})
 						}
 					}
 					return true
@@ -354,7 +393,7 @@ func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.Ide
 			}
 		}
 	}
-	for _, id := range o.ids {
+	for _, id := range oc.ids {
 		fn(id.value, id.kind, id.attr)
 	}
 }
@@ -372,13 +411,19 @@ func (e *engine) search(level []int, depth int) []int {
 		c := e.causes[ci]
 		targets[c.obj.typ] = true
 		if cand := e.candidate(c.obj); cand != nil {
-			cand.selfCause, cand.selfDepth = ci, depth
+			cand.selfCause, cand.selfDepth = int32(ci), int32(depth)
 		}
 		e.identifiers(c.obj, func(v string, k knowledge.IdentifierKind, attr string) {
 			x.add(v, hit{cause: ci, kind: k, attr: attr})
 		})
 		if c.obj.change != nil {
-			k := splitConfig(c.obj.configAddr)
+			var addr string
+			if cr := e.planBlock(c.obj); cr != nil {
+				addr = cr.Address
+			} else {
+				addr = c.obj.change.ConfigAddress() // allocates
+			}
+			k := splitConfig(addr)
 			byConfig[k] = append(byConfig[k], ci)
 			locals[k.local] = true
 		}
@@ -496,23 +541,18 @@ func (e *engine) matchConfig(o *object, byConfig map[configKey][]int, locals map
 		return nil
 	}
 	var out []match
-	if !o.resolved {
+	oc := o.cache
+	if oc == nil || !oc.resolved {
 		// Most blocks refer to nothing the plan deletes: look at the resources the
-		// block refers to first (kept for the next level), and resolve per argument
-		// only when one of them may be a cause.
-		if o.refLocals == nil {
-			o.refLocals = []string{}
-			if cr := e.plan.Config.Declared[o.configAddr]; cr != nil {
-				for _, ref := range cr.References {
-					if l := resourceOf(ref); l != "" {
-						o.refLocals = append(o.refLocals, l)
-					}
-				}
-			}
+		// block refers to first, and resolve per argument only when one of them may
+		// be a cause.
+		cr := e.planBlock(o)
+		if cr == nil {
+			return nil
 		}
 		may := false
-		for _, l := range o.refLocals {
-			if locals[l] {
+		for _, ref := range cr.References {
+			if l := resourceOf(ref); l != "" && locals[l] {
 				may = true
 				break
 			}
@@ -520,9 +560,10 @@ func (e *engine) matchConfig(o *object, byConfig map[configKey][]int, locals map
 		if !may {
 			return nil
 		}
-		o.config, o.resolved = e.resolveConfig(o.configAddr), true
+		oc = o.cached()
+		oc.config, oc.resolved = e.resolveConfig(cr), true
 	}
-	for _, ct := range o.config {
+	for _, ct := range oc.config {
 		for _, ci := range byConfig[ct.target] {
 			c := e.causes[ci]
 			if c.obj.address == o.address && c.obj.source == o.source {
@@ -541,12 +582,11 @@ func (e *engine) matchConfig(o *object, byConfig map[configKey][]int, locals map
 // resolveConfig returns the resource references of a configuration block, each
 // attribute's references resolved to configuration addresses in the block's module,
 // in attribute order.
-func (e *engine) resolveConfig(configAddr string) []configTarget {
-	cr := e.plan.Config.Declared[configAddr]
-	if cr == nil || len(cr.AttributeReferences) == 0 {
+func (e *engine) resolveConfig(cr *plan.ConfigResource) []configTarget {
+	if len(cr.AttributeReferences) == 0 {
 		return nil
 	}
-	prefix := modulePath(configAddr)
+	prefix := modulePath(cr.Address)
 	var ts []configTarget
 	for _, ar := range cr.AttributeReferences {
 		attr := ar.Attribute
@@ -609,7 +649,8 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 	refKeys := e.refKeys(o.typ)
 	relevant := known && e.refsTarget(t, targets)
 	own := e.ownAttrs(o.typ)
-	for _, v := range o.values() {
+	var buf [2]plan.Value
+	for _, v := range o.values(&buf) {
 		// A type none of whose references may point at this level's causes can only
 		// hold them as ARNs or unique ids.
 		if !x.mayHitKinds(v, o.self(depth), !relevant) {

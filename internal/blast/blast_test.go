@@ -225,6 +225,31 @@ func TestIndexLookup(t *testing.T) {
 	}
 }
 
+// TestIndexSignatures checks that the signature sets never turn away an indexed
+// value (of any length, short or long) and that a name is not taken for an ARN.
+func TestIndexSignatures(t *testing.T) {
+	x := newIndex(0)
+	values := []string{"abc", "abcdefg", "abcdefgh", "dev-inventory-1-task", "arn:aws:iam::123456789012:role/dev-inventory-1-task"}
+	for i, v := range values {
+		x.add(v, hit{cause: i, kind: knowledge.KindName})
+		x.add("arn:"+v, hit{cause: i, kind: knowledge.KindARN})
+	}
+	for _, v := range values {
+		if !x.maybe([]byte(v), false) || !x.maybe([]byte("arn:"+v), false) || !x.maybe([]byte("arn:"+v), true) {
+			t.Errorf("%q or its ARN is indexed but its signature is not marked", v)
+		}
+		if !x.mayHitKinds([]byte(`{"a":"arn:`+v+`"}`), -1, true) {
+			t.Errorf("mayHitKinds misses the ARN arn:%s", v)
+		}
+	}
+	if x.mayHitKinds([]byte(`{"name":"dev-inventory-1-task"}`), -1, true) {
+		t.Error("a name passes the ARN-only test")
+	}
+	if !x.mayHitKinds([]byte(`{"name":"dev-inventory-1-task"}`), -1, false) {
+		t.Error("an indexed name is missed")
+	}
+}
+
 func TestResourceOf(t *testing.T) {
 	for ref, want := range map[string]string{
 		"aws_iam_role.app.arn":      "aws_iam_role.app",

@@ -29,9 +29,11 @@ type index struct {
 	// are chained through next (-1 ends), which saves a slice per value.
 	byValue map[string]int32
 	hits    []hitNode
-	// ends marks the (first byte, last byte) pairs of indexed values: a token whose
-	// pair is unmarked cannot be one, and costs no map lookup.
-	ends [1 << 16 / 64]uint64
+	// sigs and arnSigs mark the signatures (see sigOf) of the indexed values, and of
+	// the ARNs and unique ids among them: a token whose signature is unmarked cannot
+	// be one, and costs no map lookup. They are the cheap test run on every token of
+	// every candidate, so they are small enough to stay in cache.
+	sigs, arnSigs *[sigBits / 64]uint64
 	// contained is true when some value may be found as a prefix (an ARN or unique id).
 	contained bool
 }
@@ -43,7 +45,8 @@ type hitNode struct {
 }
 
 func newIndex(hint int) *index {
-	return &index{byValue: make(map[string]int32, hint), hits: make([]hitNode, 0, hint)}
+	return &index{byValue: make(map[string]int32, hint), hits: make([]hitNode, 0, hint),
+		sigs: new([sigBits / 64]uint64), arnSigs: new([sigBits / 64]uint64)}
 }
 
 // each calls fn for every hit of v, in the order they were added.
@@ -77,9 +80,10 @@ func (x *index) add(v string, h hit) {
 	} else {
 		x.hits[last].next = n
 	}
-	e := endsOf(v)
-	x.ends[e/64] |= 1 << (e % 64)
+	sig := sigOf(v)
+	x.sigs[sig/64] |= 1 << (sig % 64)
 	if h.kind == knowledge.KindARN || h.kind == knowledge.KindUniqueID {
+		x.arnSigs[sig/64] |= 1 << (sig % 64)
 		x.contained = true
 	}
 }
@@ -96,10 +100,38 @@ var sepTable = func() (t [256]bool) {
 
 func (x *index) empty() bool { return len(x.byValue) == 0 }
 
-func endsOf[T string | []byte](v T) uint32 { return uint32(v[0])<<8 | uint32(v[len(v)-1]) }
+// sigBits is the number of signatures: 2^20 bits, 128 KiB per set. The indexed
+// values of a level of the 100k-resource plan mark about a tenth of them.
+const sigBits = 1 << 20
 
-// maybe reports whether v may be indexed, from its first and last byte.
-func (x *index) maybe(e uint32) bool { return x.ends[e/64]&(1<<(e%64)) != 0 }
+// sigOf is a value's signature: a hash of its length and its last eight bytes. The
+// end of an identifier is where identifiers differ (ARNs and names share their
+// beginnings: "arn:aws:iam::123456789012:role/", "dev-"), and reading it costs one
+// load, not a pass over the value.
+func sigOf[T string | []byte](v T) uint32 {
+	var h uint64
+	if n := len(v); n >= 8 {
+		h = uint64(v[n-8]) | uint64(v[n-7])<<8 | uint64(v[n-6])<<16 | uint64(v[n-5])<<24 |
+			uint64(v[n-4])<<32 | uint64(v[n-3])<<40 | uint64(v[n-2])<<48 | uint64(v[n-1])<<56
+	} else {
+		for i := 0; i < n; i++ {
+			h = h<<8 | uint64(v[i])
+		}
+	}
+	h ^= uint64(len(v)) << 59
+	return uint32((h * 0x9E3779B97F4A7C15) >> (64 - 20))
+}
+
+// maybe reports whether v may be indexed (as an ARN or unique id when arnsOnly),
+// from its signature.
+func (x *index) maybe(v []byte, arnsOnly bool) bool {
+	sig := sigOf(v)
+	set := x.sigs
+	if arnsOnly {
+		set = x.arnSigs
+	}
+	return set[sig/64]&(1<<(sig%64)) != 0
+}
 
 // lookup calls fn for every hit whose value equals v or, for ARNs and unique ids, is
 // a prefix of v ending before a separator. fn gets the matched value.
@@ -155,7 +187,7 @@ func (x *index) mayHitKinds(raw []byte, self int, arnsOnly bool) bool {
 }
 
 func (x *index) tokenHits(tok []byte, self int, arnsOnly bool) bool {
-	if x.maybe(endsOf(tok)) && x.other(string(tok), self, arnsOnly) {
+	if x.maybe(tok, arnsOnly) && x.other(string(tok), self, arnsOnly) {
 		return true
 	}
 	if !x.contained {
@@ -163,7 +195,7 @@ func (x *index) tokenHits(tok []byte, self int, arnsOnly bool) bool {
 	}
 	for i := minIdentifier; i < len(tok); i++ {
 		if c := tok[i]; c == ':' || c == '/' {
-			if x.maybe(endsOf(tok[:i])) && x.other(string(tok[:i]), self, true) {
+			if x.maybe(tok[:i], true) && x.other(string(tok[:i]), self, true) {
 				return true
 			}
 		}

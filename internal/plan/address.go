@@ -10,12 +10,15 @@ func ConfigAddress(addr string) string {
 	if !strings.Contains(addr, "[") {
 		return addr
 	}
-	var b strings.Builder
-	b.Grow(len(addr))
+	return string(appendConfigAddress(make([]byte, 0, len(addr)), addr))
+}
+
+// appendConfigAddress appends addr without its instance keys to dst.
+func appendConfigAddress(dst []byte, addr string) []byte {
 	for i := 0; i < len(addr); i++ {
 		c := addr[i]
 		if c != '[' {
-			b.WriteByte(c)
+			dst = append(dst, c)
 			continue
 		}
 		// skip to the matching ']' honouring quoted strings
@@ -32,7 +35,7 @@ func ConfigAddress(addr string) string {
 		}
 	closed:
 	}
-	return b.String()
+	return dst
 }
 
 // ModulePath returns the module part of a configuration address ("" for root):

@@ -72,6 +72,28 @@ func TestConfigDeclares(t *testing.T) {
 	}
 }
 
+// TestConfigBlock checks that Block finds the declaring block whatever the instance
+// keys, and that asking costs no allocation: the blast radius asks for every change.
+func TestConfigBlock(t *testing.T) {
+	b := &ConfigResource{Address: "module.app.aws_s3_bucket.b"}
+	c := Config{Present: true, Declared: map[string]*ConfigResource{b.Address: b}}
+	for addr, want := range map[string]*ConfigResource{
+		`module.app["eu"].aws_s3_bucket.b[0]`: b,
+		"module.app.aws_s3_bucket.b":          b,
+		`module.app["x"].aws_s3_bucket.c[0]`:  nil,
+	} {
+		if got := c.Block(addr); got != want {
+			t.Errorf("Block(%s) = %v, want %v", addr, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { c.Block(`module.app["eu"].aws_s3_bucket.b[0]`) }); n != 0 {
+		t.Errorf("Block allocates %.0f times per call, want 0", n)
+	}
+	if got := (Config{}).Block("aws_x.y"); got != nil {
+		t.Errorf("Block without configuration = %v, want nil", got)
+	}
+}
+
 func TestChangeMoved(t *testing.T) {
 	for _, tc := range []struct {
 		addr, prev string

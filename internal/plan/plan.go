@@ -3,6 +3,8 @@
 // a review needs. It knows Terraform's formats and nothing of AWS.
 package plan
 
+import "strings"
+
 // Plan is the part of a Terraform plan that hiyari reviews.
 type Plan struct {
 	// Source names the input as the user gave it ("-" is stdin).
@@ -182,6 +184,19 @@ type AttributeReferences struct {
 
 // Declares reports whether the configuration declares the block of a change's address.
 func (c Config) Declares(address string) bool {
-	_, ok := c.Declared[ConfigAddress(address)]
-	return ok
+	return c.Block(address) != nil
+}
+
+// Block returns the configuration block that declares the resource instance at
+// address, or nil. It allocates nothing for addresses of up to 256 bytes, so it can be
+// asked for every change of a large plan.
+func (c Config) Block(address string) *ConfigResource {
+	if c.Declared == nil {
+		return nil
+	}
+	if !strings.Contains(address, "[") {
+		return c.Declared[address]
+	}
+	var buf [256]byte
+	return c.Declared[string(appendConfigAddress(buf[:0], address))]
 }
