@@ -72,16 +72,28 @@ func Review(p *plan.Plan, opts Options) *report.Report {
 	in.Backend, in.State, in.Pin = opts.Backend, opts.State, opts.Pin
 	in.Scope = opts.Scope
 	stateContext(rep, opts)
+	// Each rule's findings are gathered first and copied once into a slice of the
+	// right size: a large plan has tens of thousands of them.
+	var perRule [][]report.Finding
+	total := 0
 	for _, r := range rules.Registry() {
 		if !opts.Config.RuleEnabled(r.ID()) {
 			continue
 		}
-		for _, f := range r.Check(in) {
-			f.Rule = r.ID()
-			f.DocURL = rules.DocURL(r.ID())
-			acknowledge(&f, opts.Config)
-			rep.Findings = append(rep.Findings, f)
+		fs := r.Check(in)
+		doc := rules.DocURL(r.ID())
+		for i := range fs {
+			f := &fs[i]
+			f.Rule, f.DocURL = r.ID(), doc
+			acknowledge(f, opts.Config)
 		}
+		perRule = append(perRule, fs)
+		total += len(fs)
+	}
+	rep.Findings = make([]report.Finding, 0, total)
+	for i, fs := range perRule {
+		rep.Findings = append(rep.Findings, fs...)
+		perRule[i] = nil // each rule's own slice can go as soon as it is copied
 	}
 	sort.SliceStable(rep.Findings, func(i, j int) bool {
 		return rep.Findings[i].Severity.Rank() > rep.Findings[j].Severity.Rank()

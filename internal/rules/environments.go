@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -21,6 +22,24 @@ var envTagKeys = map[string]bool{
 	"env_name": true, "envname": true, "environmentname": true,
 }
 
+// isEnvTagKey reports whether a tag key names an environment, in any case, without
+// allocating for the keys that do not.
+func isEnvTagKey(k string) bool {
+	var buf [32]byte
+	if len(k) > len(buf) {
+		return false // longer than every key of envTagKeys
+	}
+	b := buf[:len(k)]
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return envTagKeys[string(b)]
+}
+
 // nameAttributes are attributes whose text commonly carries the environment in a name.
 var nameAttributes = []string{
 	"name", "name_prefix", "bucket", "function_name", "family", "identifier", "cluster_identifier",
@@ -28,23 +47,39 @@ var nameAttributes = []string{
 	"arn", "id", "role", "role_arn", "execution_role_arn", "task_role_arn",
 }
 
-// envIndex maps every alias (lower-case) to its environment.
-type envIndex map[string]string
+// envIndex maps every alias (lower-case) to its environment. The aliases with a dash
+// are also kept longest first, as fromText matches them: it runs for several
+// attributes of every change of a plan.
+type envIndex struct {
+	aliases map[string]string
+	dashed  []string
+}
 
 func newEnvIndex(envs map[string][]string) envIndex {
-	idx := envIndex{}
+	idx := envIndex{aliases: map[string]string{}}
 	for env, aliases := range envs {
-		idx[strings.ToLower(env)] = env
+		idx.aliases[strings.ToLower(env)] = env
 		for _, a := range aliases {
-			idx[strings.ToLower(a)] = env
+			idx.aliases[strings.ToLower(a)] = env
 		}
 	}
+	for alias := range idx.aliases {
+		if strings.Contains(alias, "-") {
+			idx.dashed = append(idx.dashed, alias)
+		}
+	}
+	sort.Slice(idx.dashed, func(i, j int) bool {
+		if len(idx.dashed[i]) != len(idx.dashed[j]) {
+			return len(idx.dashed[i]) > len(idx.dashed[j])
+		}
+		return idx.dashed[i] < idx.dashed[j]
+	})
 	return idx
 }
 
 // normalize maps an alias to its environment; unknown names map to themselves.
 func (idx envIndex) normalize(name string) string {
-	if e, ok := idx[strings.ToLower(name)]; ok {
+	if e, ok := idx.aliases[strings.ToLower(name)]; ok {
 		return e
 	}
 	return strings.ToLower(name)
@@ -53,40 +88,34 @@ func (idx envIndex) normalize(name string) string {
 // fromText finds environments named by whole tokens of a name or ARN.
 func (idx envIndex) fromText(text string) []string {
 	var out []string
-	seen := map[string]bool{}
 	add := func(e string) {
-		if !seen[e] {
-			seen[e] = true
+		if !slices.Contains(out, e) {
 			out = append(out, e)
 		}
 	}
 	// Aliases with a dash ("pre-prod") are matched on the text as a whole word run first,
 	// longest first, and cut out, so that their parts ("prod") are not markers too.
 	lower := strings.ToLower(text)
-	var dashed []string
-	for alias := range idx {
-		if strings.Contains(alias, "-") {
-			dashed = append(dashed, alias)
-		}
-	}
-	sort.Slice(dashed, func(i, j int) bool {
-		if len(dashed[i]) != len(dashed[j]) {
-			return len(dashed[i]) > len(dashed[j])
-		}
-		return dashed[i] < dashed[j]
-	})
-	for _, alias := range dashed {
+	for _, alias := range idx.dashed {
 		if strings.Contains(lower, alias) {
-			add(idx[alias])
+			add(idx.aliases[alias])
 			lower = strings.ReplaceAll(lower, alias, " ")
 		}
 	}
-	tokens := strings.FieldsFunc(lower, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	})
-	for _, t := range tokens {
-		if e, ok := idx[t]; ok {
-			add(e)
+	// Tokens are the runs of lower-case letters and digits.
+	start := -1
+	for i := 0; i <= len(lower); i++ {
+		if i < len(lower) && (lower[i] >= 'a' && lower[i] <= 'z' || lower[i] >= '0' && lower[i] <= '9') {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			if e, ok := idx.aliases[lower[start:i]]; ok {
+				add(e)
+			}
+			start = -1
 		}
 	}
 	sort.Strings(out)
@@ -99,7 +128,7 @@ func (idx envIndex) markers(c *plan.Change) []envMarker {
 	var tags []envMarker
 	for _, attr := range []string{"tags_all", "tags"} {
 		c.BeforeAttr(attr).Members(func(k string, v plan.Value) bool {
-			if !envTagKeys[strings.ToLower(k)] {
+			if !isEnvTagKey(k) {
 				return true
 			}
 			s, ok := v.Str()

@@ -19,12 +19,24 @@ func (identityResourceReplaced) Summary() string {
 }
 
 func (r identityResourceReplaced) Check(in *Input) []report.Finding {
-	var out []report.Finding
+	replaced := func(c *plan.Change) bool {
+		_, ok := identityKinds[c.Type]
+		return ok && c.Mode == "managed" && c.Actions.Replace()
+	}
+	// Sized first: a plan that replaces a whole environment's roles has tens of
+	// thousands of findings here, and growing the slice would copy them over and over.
+	n := 0
 	for _, c := range in.Plan.Changes {
-		kind, ok := identityKinds[c.Type]
-		if !ok || c.Mode != "managed" || !c.Actions.Replace() {
+		if replaced(c) {
+			n++
+		}
+	}
+	out := make([]report.Finding, 0, n)
+	for _, c := range in.Plan.Changes {
+		if !replaced(c) {
 			continue
 		}
+		kind := identityKinds[c.Type]
 		order := "destroyed, then recreated"
 		if c.Actions.CreateBeforeDestroy() {
 			order = "recreated, then the old one destroyed (create_before_destroy)"
