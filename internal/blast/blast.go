@@ -12,6 +12,7 @@
 package blast
 
 import (
+	"cmp"
 	"encoding/json"
 	"runtime"
 	"slices"
@@ -981,25 +982,33 @@ func (e *engine) finish(res *Result) {
 			order[c.obj.address] = i
 		}
 	}
-	sort.SliceStable(e.impacts, func(i, j int) bool {
-		a, b := e.impacts[i], e.impacts[j]
+	// Impacts are large: the sort orders their indexes, comparing in place, and the
+	// impacts are then moved once each into their places.
+	rank := make([]int32, len(e.impacts)) // the position of each impact's root
+	perm := make([]int32, len(e.impacts))
+	for k := range e.impacts {
+		rank[k], perm[k] = int32(order[e.impacts[k].Root]), int32(k)
+	}
+	slices.SortStableFunc(perm, func(i, j int32) int {
+		a, b := &e.impacts[i], &e.impacts[j]
 		if a.Root != b.Root {
-			return order[a.Root] < order[b.Root]
+			return cmp.Compare(rank[i], rank[j])
 		}
 		if a.Depth != b.Depth {
-			return a.Depth < b.Depth
+			return cmp.Compare(a.Depth, b.Depth)
 		}
 		if a.Cause != b.Cause {
-			return a.Cause < b.Cause
+			return strings.Compare(a.Cause, b.Cause)
 		}
 		if ra, rb := classRank(a.DataLoss), classRank(b.DataLoss); ra != rb {
-			return ra < rb
+			return cmp.Compare(ra, rb)
 		}
 		if a.Dependent != b.Dependent {
-			return a.Dependent < b.Dependent
+			return strings.Compare(a.Dependent, b.Dependent)
 		}
-		return a.Via < b.Via
+		return strings.Compare(a.Via, b.Via)
 	})
+	permute(e.impacts, perm)
 	res.Impacts = e.impacts
 	if res.Impacts == nil {
 		res.Impacts = []report.Impact{}
@@ -1007,13 +1016,36 @@ func (e *engine) finish(res *Result) {
 	type dep struct{ source, address string }
 	causes := map[string]bool{}
 	deps := map[dep]bool{}
-	for _, im := range res.Impacts {
+	for k := range res.Impacts {
+		im := &res.Impacts[k]
 		causes[im.Root] = true
 		deps[dep{im.Source, im.Dependent}] = true
 		res.Summary.ByClass[im.DataLoss]++
 	}
 	res.Summary.Causes, res.Summary.Dependents = len(causes), len(deps)
 	res.Runbook = e.runbook(res.Impacts)
+}
+
+// permute puts s[perm[k]] at position k for every k, moving each element once (it
+// follows the permutation's cycles); perm is used up.
+func permute[T any](s []T, perm []int32) {
+	for start := range perm {
+		if perm[start] < 0 || int(perm[start]) == start {
+			continue
+		}
+		hold := s[start]
+		k := start
+		for {
+			from := int(perm[k])
+			perm[k] = -1
+			if from == start {
+				s[k] = hold
+				break
+			}
+			s[k] = s[from]
+			k = from
+		}
+	}
 }
 
 // runbook orders every step the impacts call for by priority, then service, then
@@ -1042,7 +1074,8 @@ func (e *engine) runbook(impacts []report.Impact) []report.Step {
 	}
 	type stepFor struct{ step, dependent string }
 	added := map[stepFor]bool{}
-	for _, im := range impacts {
+	for k := range impacts {
+		im := &impacts[k]
 		for _, id := range im.Recovery {
 			i, ok := pos[id]
 			if !ok || added[stepFor{id, im.Dependent}] {

@@ -2,6 +2,7 @@ package blast
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -270,4 +271,31 @@ func TestResourceOf(t *testing.T) {
 	if got := modulePath(`module.a.module.b.aws_x.y`); got != "module.a.module.b" {
 		t.Errorf("modulePath = %q", got)
 	}
+}
+
+// TestPermute checks the in-place permutation against a copy, on every permutation of
+// five elements (cycles of every length, fixed points).
+func TestPermute(t *testing.T) {
+	var each func(p []int32, k int)
+	each = func(p []int32, k int) {
+		if k == len(p) {
+			want := make([]string, len(p))
+			s := []string{"a", "b", "c", "d", "e"}
+			for i, from := range p {
+				want[i] = s[from]
+			}
+			perm := slices.Clone(p)
+			permute(s, perm)
+			if !slices.Equal(s, want) {
+				t.Errorf("permute by %v = %v, want %v", p, s, want)
+			}
+			return
+		}
+		for i := k; i < len(p); i++ {
+			p[k], p[i] = p[i], p[k]
+			each(p, k+1)
+			p[k], p[i] = p[i], p[k]
+		}
+	}
+	each([]int32{0, 1, 2, 3, 4}, 0)
 }
