@@ -433,3 +433,26 @@ func TestDecodeRetaining(t *testing.T) {
 		})
 	}
 }
+
+// TestMasksAreShared checks that equal sensitivity masks of different changes are
+// kept once, and that sharing does not mix up different masks.
+func TestMasksAreShared(t *testing.T) {
+	doc := `{"format_version":"1.2","resource_changes":[
+	{"address":"aws_s3_bucket.a","mode":"managed","type":"aws_s3_bucket","name":"a","change":{"actions":["delete"],"before":{"bucket":"a"},"before_sensitive":{"tags":{},"tags_all":{}}}},
+	{"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b","change":{"actions":["delete"],"before":{"bucket":"b"},"before_sensitive":{"tags":{},"tags_all":{}}}},
+	{"address":"aws_s3_bucket.c","mode":"managed","type":"aws_s3_bucket","name":"c","change":{"actions":["delete"],"before":{"bucket":"c"},"before_sensitive":{"bucket":true}}}]}`
+	p, err := DecodeRetaining(strings.NewReader(doc), "masks.json", Retain{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b, c := p.Changes[0].BeforeSensitive, p.Changes[1].BeforeSensitive, p.Changes[2].BeforeSensitive
+	if string(a) != `{"tags":{},"tags_all":{}}` || string(c) != `{"bucket":true}` {
+		t.Fatalf("masks = %s, %s, %s", a, b, c)
+	}
+	if &a[0] != &b[0] {
+		t.Error("equal masks of two changes are kept twice")
+	}
+	if &a[0] == &c[0] {
+		t.Error("different masks share memory")
+	}
+}

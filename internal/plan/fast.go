@@ -62,11 +62,12 @@ type keeper struct {
 	mem     arena
 	intern  map[string]string
 	actions map[string]Actions
+	masks   map[string]Value
 	scratch []byte
 }
 
 func newKeeper(f *fastDecoder) keeper {
-	return keeper{f: f, intern: map[string]string{}, actions: map[string]Actions{}}
+	return keeper{f: f, intern: map[string]string{}, actions: map[string]Actions{}, masks: map[string]Value{}}
 }
 
 // arena hands out copies of byte slices from large blocks: kept values and strings
@@ -744,16 +745,16 @@ func (kp *keeper) change(raw []byte, arrayPtr string, i int) (*Change, error) {
 	switch {
 	case c.Actions.Changes():
 		c.Before = kp.keepValue(before)
-		c.BeforeSensitive = kp.keepValue(beforeSens)
-		c.ReplacePaths = kp.keepValue(replace)
+		c.BeforeSensitive = kp.keepMask(beforeSens)
+		c.ReplacePaths = kp.keepMask(replace)
 		if (c.Actions.Create() || c.Actions.Update() || c.Actions.Replace()) && kp.f.keep.After != nil && kp.f.keep.After(c.Type) {
 			c.After = kp.keepValue(after)
-			c.AfterUnknown = kp.keepValue(afterUnknown)
-			c.AfterSensitive = kp.keepValue(afterSens)
+			c.AfterUnknown = kp.keepMask(afterUnknown)
+			c.AfterSensitive = kp.keepMask(afterSens)
 		}
 	case c.Mode == "managed" && kp.f.keep.Unchanged != nil && kp.f.keep.Unchanged(c.Type):
 		c.Before = kp.keepValue(before)
-		c.BeforeSensitive = kp.keepValue(beforeSens)
+		c.BeforeSensitive = kp.keepMask(beforeSens)
 	}
 	return c, nil
 }
@@ -764,6 +765,31 @@ func (kp *keeper) keepValue(v []byte) Value {
 	}
 	return Value(kp.mem.bytes(v))
 }
+
+// keepMask is keepValue for sensitivity and unknown masks and replace paths: small
+// values that repeat across the changes of a type ({"tags":{},"tags_all":{}}), kept
+// once each. Values are never written to, so changes can share them.
+func (kp *keeper) keepMask(v []byte) Value {
+	if len(v) > maxSharedMask {
+		return kp.keepValue(v)
+	}
+	if m, ok := kp.masks[string(v)]; ok {
+		return m
+	}
+	m := kp.keepValue(v)
+	if m != nil && len(kp.masks) < maxMasks {
+		kp.masks[string(v)] = m
+	}
+	return m
+}
+
+// maxSharedMask bounds the length of the masks keepMask shares (longer ones rarely
+// repeat), maxMasks how many it remembers (a plan whose masks never repeat must not
+// cost their bytes twice).
+const (
+	maxSharedMask = 256
+	maxMasks      = 4096
+)
 
 // actionList decodes change.actions; equal lists share one slice (nothing mutates them).
 func (kp *keeper) actionList(ptrOf func() string, v []byte) (Actions, error) {
