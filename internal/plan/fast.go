@@ -349,11 +349,16 @@ func (f *fastDecoder) each(object bool, fn func(i int, key string) error) error 
 // each element and hands its bytes on (see hand); the worker picks the fields and
 // copies what is kept, so the two halves of the work run on two cores.
 func (f *fastDecoder) changes(key string, dst *[]*Change, drift bool) error {
-	ok, err := f.open("/"+key, '[', "an array")
+	return f.handArray(elemContext{kind: elemChange, ptr: "/" + key, dst: dst, drift: drift})
+}
+
+// handArray enters the array at ctx.ptr (null counts as empty) and hands every element
+// on (see hand): resource changes, prior-state resources and configuration resources.
+func (f *fastDecoder) handArray(ctx elemContext) error {
+	ok, err := f.open(ctx.ptr, '[', "an array")
 	if !ok {
 		return err
 	}
-	ctx := elemContext{kind: elemChange, ptr: "/" + key, dst: dst, drift: drift}
 	return f.each(false, func(i int, _ string) error {
 		raw, err := f.value()
 		if err != nil {
@@ -907,18 +912,7 @@ func (f *fastDecoder) stateModule(ptr string) error {
 	return f.objectMembers(ptr, func(key string) error {
 		switch key {
 		case "resources":
-			ok, err := f.open(ptr+"/resources", '[', "an array")
-			if !ok {
-				return err
-			}
-			ctx := elemContext{kind: elemPriorResource, ptr: ptr + "/resources"}
-			return f.each(false, func(i int, _ string) error {
-				v, err := f.value()
-				if err != nil {
-					return err
-				}
-				return f.hand(ctx, i, v)
-			})
+			return f.handArray(elemContext{kind: elemPriorResource, ptr: ptr + "/resources"})
 		case "child_modules":
 			ok, err := f.open(ptr+"/child_modules", '[', "an array")
 			if !ok {
@@ -973,18 +967,7 @@ func (f *fastDecoder) configModule(ptr, prefix string) error {
 	return f.objectMembers(ptr, func(key string) error {
 		switch key {
 		case "resources":
-			ok, err := f.open(ptr+"/resources", '[', "an array")
-			if !ok {
-				return err
-			}
-			ctx := elemContext{kind: elemConfigResource, ptr: ptr + "/resources", prefix: prefix}
-			return f.each(false, func(i int, _ string) error {
-				v, err := f.value()
-				if err != nil {
-					return err
-				}
-				return f.hand(ctx, i, v)
-			})
+			return f.handArray(elemContext{kind: elemConfigResource, ptr: ptr + "/resources", prefix: prefix})
 		case "module_calls":
 			return f.objectMembers(ptr+"/module_calls", func(name string) error {
 				cptr := ptr + "/module_calls/" + name
