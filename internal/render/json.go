@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -30,7 +29,7 @@ var jsonOptions = json.JoinOptions(
 // and written in order; the bytes are those of one json.MarshalWrite of the report.
 func JSON(w io.Writer, rep *report.Report, _ Options) error {
 	bw := bufio.NewWriterSize(w, 256<<10)
-	if err := writeObject(bw, reflect.ValueOf(rep).Elem()); err != nil {
+	if err := writeObject(bw, reflect.ValueOf(rep).Elem(), newBufferRing()); err != nil {
 		return err
 	}
 	if _, err := bw.WriteString("\n"); err != nil {
@@ -53,7 +52,7 @@ const parallelMin = 2048
 
 // writeObject writes the top-level struct v member by member, as MarshalWrite would
 // at depth 0: the report's members are plain fields with json tags.
-func writeObject(w *bufio.Writer, v reflect.Value) error {
+func writeObject(w *bufio.Writer, v reflect.Value, ring *bufferRing) error {
 	t := v.Type()
 	w.WriteString("{")
 	first := true
@@ -73,7 +72,7 @@ func writeObject(w *bufio.Writer, v reflect.Value) error {
 		first = false
 		fmt.Fprintf(w, "\n  %q: ", name)
 		if fv.Kind() == reflect.Slice && fv.Len() >= parallelMin {
-			if err := writeList(w, fv); err != nil {
+			if err := writeList(w, fv, ring); err != nil {
 				return err
 			}
 			continue
@@ -103,16 +102,15 @@ func emptyJSON(v reflect.Value) bool {
 // writeList writes a long list at depth 1. Chunks of it are encoded on every core
 // while the chunks before them are written, in order; at most a few chunks are in
 // memory at once, so memory stays flat however long the list.
-func writeList(w *bufio.Writer, list reflect.Value) error {
+func writeList(w *bufio.Writer, list reflect.Value, ring *bufferRing) error {
 	n := list.Len()
-	workers := max(1, runtime.GOMAXPROCS(0))
+	workers := ring.workers
 	type chunk struct {
 		lo, hi int
-		buf    *bytes.Buffer
+		out    [][]byte
 		err    error
 		done   chan struct{}
 	}
-	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	jobs := make(chan *chunk)
 	order := make(chan *chunk, 2*workers)
 	stop := make(chan struct{})
@@ -134,13 +132,18 @@ func writeList(w *bufio.Writer, list reflect.Value) error {
 			}
 		}
 	}()
+	fast := fastEncoderFor(list.Type().Elem())
 	for range workers {
 		go func() {
 			for c := range jobs {
-				c.buf = pool.Get().(*bytes.Buffer)
-				c.buf.Reset()
-				// A slice of the list encodes as "[\n    e,\n    e\n  ]" at depth 1.
-				c.err = json.MarshalWrite(c.buf, list.Slice(c.lo, c.hi).Interface(), jsonOptions, jsontext.WithIndentPrefix("  "))
+				if fast != nil {
+					c.out, c.err = fastChunk(ring, fast, list, c.lo, c.hi)
+				} else {
+					// A slice of the list encodes as "[\n    e,\n    e\n  ]" at depth 1.
+					buf := bytes.NewBuffer(ring.get())
+					c.err = json.MarshalWrite(buf, list.Slice(c.lo, c.hi).Interface(), jsonOptions, jsontext.WithIndentPrefix("  "))
+					c.out = [][]byte{bytes.TrimSuffix(bytes.TrimPrefix(buf.Bytes(), []byte("[")), []byte("\n  ]"))}
+				}
 				close(c.done)
 			}
 		}()
@@ -151,18 +154,64 @@ func writeList(w *bufio.Writer, list reflect.Value) error {
 		if c.err != nil {
 			return c.err
 		}
-		b := c.buf.Bytes()
-		b = bytes.TrimSuffix(bytes.TrimPrefix(b, []byte("[")), []byte("\n  ]"))
 		if c.lo > 0 {
 			w.WriteString(",")
 		}
-		if _, err := w.Write(b); err != nil {
-			return err
+		for _, b := range c.out {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			ring.put(b)
 		}
-		pool.Put(c.buf)
 	}
 	w.WriteString("\n  ]")
 	return nil
+}
+
+// bufferRing hands the buffers of encoded chunks round: at most 3×workers chunks of
+// a list are encoded and not yet written, so a few dozen buffers serve every list of
+// the report. (A sync.Pool loses its buffers at every collection and between cores.)
+type bufferRing struct {
+	workers int
+	free    chan []byte
+}
+
+func newBufferRing() *bufferRing {
+	workers := max(1, runtime.GOMAXPROCS(0))
+	return &bufferRing{workers: workers, free: make(chan []byte, 8*(3*workers+1))}
+}
+
+// get returns an empty buffer of segmentSize bytes or more.
+func (r *bufferRing) get() []byte {
+	select {
+	case b := <-r.free:
+		return b[:0]
+	default:
+		return make([]byte, 0, segmentSize)
+	}
+}
+
+func (r *bufferRing) put(b []byte) {
+	select {
+	case r.free <- b:
+	default:
+	}
+}
+
+// fastChunk encodes the elements lo to hi of list at depth 2, each on its own line
+// and separated by commas: the inside of the list's brackets.
+func fastChunk(ring *bufferRing, enc fastEncoder, list reflect.Value, lo, hi int) ([][]byte, error) {
+	o := &segments{ring: ring}
+	for i := lo; i < hi; i++ {
+		if i > lo {
+			o.b = append(o.b, ',')
+		}
+		o.newline(2)
+		if err := enc(o, list.Index(i), 2); err != nil {
+			return nil, err
+		}
+	}
+	return o.bytes(), nil
 }
 
 // listChunk is how many elements one encoding job takes.
