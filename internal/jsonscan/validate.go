@@ -8,6 +8,7 @@ package jsonscan
 import (
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -222,12 +223,15 @@ const (
 	msb = 0x8080808080808080
 )
 
-// special reports whether any of the eight bytes in x ends or interrupts the plain run
-// of a string: a quote, a backslash, a control character or a non-ASCII byte.
-func special(x uint64) bool {
+// special marks, in the high bit of each byte, the bytes of x (eight bytes, the first
+// in the low byte) that end or interrupt the plain run of a string: a quote, a
+// backslash, a control character or a non-ASCII byte. Bytes above the first marked one
+// may be marked wrongly (a borrow carries upward), so only the lowest mark is exact:
+// it is where the run ends.
+func special(x uint64) uint64 {
 	q := x ^ (lsb * '"')
 	s := x ^ (lsb * '\\')
-	return ((q-lsb)&^q|(s-lsb)&^s|(x-lsb*0x20)&^x|x)&msb != 0
+	return ((q-lsb)&^q | (s-lsb)&^s | (x-lsb*0x20)&^x | x) & msb
 }
 
 // scanString returns the offset just past the string starting at b[i] (a quote), or
@@ -235,7 +239,11 @@ func special(x uint64) bool {
 func scanString(b []byte, i int, atEOF bool, maxLen int) (int, error) {
 	j := i + 1
 	for {
-		for j+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[j:])) {
+		for j+8 <= len(b) {
+			if m := special(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+				j += bits.TrailingZeros64(m) >> 3
+				break
+			}
 			j += 8
 		}
 		if j-i > maxLen {
