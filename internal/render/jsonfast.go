@@ -64,7 +64,7 @@ func (o *segments) bytes() [][]byte {
 type fastField struct {
 	index int
 	// name is the quoted name followed by ": ", as the indented encoding writes it.
-	name               []byte
+	name                []byte
 	omitEmpty, omitZero bool
 	enc                 fastEncoder
 	// empty reports what omitempty omits for the field's kind.
