@@ -89,6 +89,7 @@ func writeObject(w *bufio.Writer, v reflect.Value, ring *bufferRing) error {
 }
 
 // emptyJSON reports what omitempty omits: a value that encodes as null, "", {} or [].
+// Numbers and booleans never do. The fast encoder uses it too.
 func emptyJSON(v reflect.Value) bool {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:

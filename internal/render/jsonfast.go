@@ -67,8 +67,6 @@ type fastField struct {
 	name                []byte
 	omitEmpty, omitZero bool
 	enc                 fastEncoder
-	// empty reports what omitempty omits for the field's kind.
-	empty func(reflect.Value) bool
 }
 
 var fastEncoders sync.Map // reflect.Type → fastEncoder, or nil when the type is not planned
@@ -211,15 +209,6 @@ func planStruct(t reflect.Type, visiting map[reflect.Type]bool) fastEncoder {
 		if f.enc = planFast(sf.Type, visiting); f.enc == nil {
 			return nil
 		}
-		switch sf.Type.Kind() {
-		case reflect.String, reflect.Slice:
-			f.empty = func(v reflect.Value) bool { return v.Len() == 0 }
-		case reflect.Pointer:
-			f.empty = reflect.Value.IsNil
-		default:
-			// Numbers and booleans never encode as an empty JSON value.
-			f.empty = func(reflect.Value) bool { return false }
-		}
 		q, err := appendQuoted(nil, name)
 		if err != nil {
 			return nil
@@ -233,7 +222,7 @@ func planStruct(t reflect.Type, visiting map[reflect.Type]bool) fastEncoder {
 		for i := range fields {
 			f := &fields[i]
 			fv := v.Field(f.index)
-			if f.omitZero && fv.IsZero() || f.omitEmpty && f.empty(fv) {
+			if f.omitZero && fv.IsZero() || f.omitEmpty && emptyJSON(fv) {
 				continue
 			}
 			if !first {
