@@ -168,13 +168,13 @@ func mayPinIDs(c *plan.Change, attrs []string) bool {
 	return false
 }
 
-// mayHoldUniqueID reports whether raw JSON bytes hold a unique id prefix (AROA, AIDA,
-// AIPA) or a \u escape, which could spell one.
+// mayHoldUniqueID reports whether raw JSON bytes hold a unique id prefix (a key of
+// uniqueIDKinds) or a \u escape, which could spell one.
 func mayHoldUniqueID(raw []byte) bool {
 	for i := 0; i+4 <= len(raw); i++ {
 		switch raw[i] {
 		case 'A':
-			if p := string(raw[i : i+4]); p == "AROA" || p == "AIDA" || p == "AIPA" {
+			if _, ok := uniqueIDKinds[string(raw[i:i+4])]; ok {
 				return true
 			}
 		case '\\':
