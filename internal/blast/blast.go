@@ -13,7 +13,6 @@ package blast
 
 import (
 	"cmp"
-	"encoding/json"
 	"runtime"
 	"slices"
 	"sort"
@@ -688,7 +687,11 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 		if !x.mayHitKinds(v, o.self(depth), !relevant) {
 			continue
 		}
-		var attrs map[string]any
+		// The members a reference starts at, kept raw for ValuesIn; a later member of
+		// the same name wins, as it would in a decoded map.
+		var refBuf [8]rawAttr
+		refs := refBuf[:0]
+		var pathBuf [128]byte
 		rawMembers(v, func(rawKey, mv []byte) bool {
 			// A reference's attribute may hold any identifier kind; elsewhere only
 			// ARNs and unique ids count (the generic scan).
@@ -696,23 +699,15 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 			if !x.mayHitKinds(mv, o.self(depth), !isRef) {
 				return true
 			}
-			var val any
-			if err := json.Unmarshal(mv, &val); err != nil {
-				return true
-			}
-			key := string(rawKey)
 			if isRef {
-				if attrs == nil {
-					attrs = map[string]any{}
-				}
-				attrs[key] = val
+				refs = append(refs, rawAttr{rawKey, mv})
 			}
-			if own[key] {
+			if own[string(rawKey)] {
 				return true
 			}
 			// Generic scan: ARNs and unique ids anywhere, for what the references do
-			// not describe.
-			walkStrings(val, key, func(path, s string) {
+			// not describe. The strings are read in place; what a match keeps is copied.
+			walkRawStrings(mv, append(pathBuf[:0], rawKey...), func(path []byte, s string) {
 				tokens(s, func(tok string) {
 					x.lookup(tok, func(value string, h hit) {
 						if h.kind != knowledge.KindARN && h.kind != knowledge.KindUniqueID {
@@ -721,21 +716,25 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 						if e.self(o, e.causes[h.cause], value) {
 							return
 						}
-						out = append(out, e.withHazard(match{cause: h.cause, via: path, foundBy: "identifier", identifier: value, kind: h.kind}))
+						out = append(out, e.withHazard(match{cause: h.cause, via: string(path), foundBy: "identifier", identifier: strings.Clone(value), kind: h.kind}))
 					})
 				})
 			})
 			return true
 		})
-		if !known || attrs == nil {
+		if !known || len(refs) == 0 {
 			continue
 		}
 		for i := range t.References {
 			r := &t.References[i]
-			if !refKeys[r.Segments[0].Key] || attrs[r.Segments[0].Key] == nil {
+			if !refKeys[r.Segments[0].Key] {
 				continue
 			}
-			for _, val := range r.Values(attrs) {
+			attr := lastAttr(refs, r.Segments[0].Key)
+			if attr == nil {
+				continue
+			}
+			for _, val := range r.ValuesIn(attr) {
 				x.lookup(val, func(value string, h hit) {
 					c := e.causes[h.cause]
 					if !containsKind(r.Via, h.kind) || !containsType(r.Targets, c.obj.typ) || e.self(o, c, value) {
@@ -1156,31 +1155,6 @@ func nameOf(s string) string {
 		return s[:i]
 	}
 	return s
-}
-
-// walkStrings calls fn for every string in v with its attribute path.
-func walkStrings(v any, path string, fn func(path, s string)) {
-	switch x := v.(type) {
-	case string:
-		fn(path, x)
-	case []any:
-		for _, el := range x {
-			walkStrings(el, path+"[*]", fn)
-		}
-	case map[string]any:
-		for _, k := range sortedKeys(x) {
-			walkStrings(x[k], path+"."+k, fn)
-		}
-	}
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func containsKind(list []knowledge.IdentifierKind, k knowledge.IdentifierKind) bool {

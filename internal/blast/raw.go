@@ -1,9 +1,12 @@
 package blast
 
 import (
+	"bytes"
 	"encoding/json"
+	"unsafe"
 
 	"github.com/hiyari-dev/hiyari/internal/jsonscan"
+	"github.com/hiyari-dev/hiyari/internal/knowledge"
 )
 
 // rawMembers calls fn for each member of the JSON object v, in order, until fn
@@ -32,4 +35,48 @@ func rawString(val []byte) (string, bool) {
 		}
 	}
 	return string(inner), true
+}
+
+// walkRawStrings calls fn for every string in the raw JSON v with its attribute path,
+// which starts as path: "[*]" is appended for a list's elements and "." and the name
+// for an object's members, visited in the order of their sorted names. The walk reads
+// v in place: s and path are valid only during the call (copy what is kept), and path
+// is built in path's spare room, so a caller can hand it a stack buffer.
+func walkRawStrings(v []byte, path []byte, fn func(path []byte, s string)) {
+	switch jsonscan.Kind(v) {
+	case '"':
+		inner := v[1 : len(v)-1]
+		if bytes.IndexByte(inner, '\\') < 0 {
+			fn(path, unsafe.String(unsafe.SliceData(inner), len(inner)))
+		} else if s, ok := jsonscan.Unquote(v); ok {
+			fn(path, s)
+		}
+	case '[':
+		p := append(path, "[*]"...)
+		for it := jsonscan.NewIter(v); it.Next(); {
+			walkRawStrings(it.Value(), p, fn)
+		}
+	case '{':
+		knowledge.SortedMembers(v, func(key, m []byte) {
+			walkRawStrings(m, append(append(path, '.'), key...), fn)
+		})
+	}
+}
+
+// rawAttr is a top-level attribute of a value, its name as written and its raw value.
+type rawAttr struct {
+	key, val []byte
+}
+
+// lastAttr is the value of the last attribute named key, or nil (also for JSON null).
+func lastAttr(attrs []rawAttr, key string) []byte {
+	for i := len(attrs) - 1; i >= 0; i-- {
+		if string(attrs[i].key) == key {
+			if jsonscan.Kind(attrs[i].val) == 'n' {
+				return nil
+			}
+			return attrs[i].val
+		}
+	}
+	return nil
 }

@@ -249,6 +249,12 @@ func (r Reference) Values(attrs map[string]any) []string {
 	if !r.JSON {
 		return dedupe(raw)
 	}
+	return r.docValues(raw)
+}
+
+// docValues decodes each of a JSON reference's strings as a JSON document and returns
+// the identifier candidates inside them, deduplicated.
+func (r Reference) docValues(raw []string) []string {
 	jsegs := r.JSONSegments
 	if jsegs == nil && r.JSONPath != "" {
 		var err error

@@ -56,6 +56,17 @@ func TestParsePath(t *testing.T) {
 	}
 }
 
+// rawAttr is the raw JSON of the top-level attribute key of a JSON object literal (nil
+// when absent), as ValuesIn gets it.
+func rawAttr(t *testing.T, s, key string) []byte {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		t.Fatalf("bad test JSON: %v", err)
+	}
+	return m[key]
+}
+
 // decode turns a JSON object literal into attribute values as encoding/json
 // produces them from plan JSON.
 func decode(t *testing.T, s string) map[string]any {
@@ -163,6 +174,36 @@ func TestReferenceValues(t *testing.T) {
 			},
 		},
 		{
+			name:  "map members in sorted order whatever the order written",
+			ref:   Reference{Path: "environment[*].variables"},
+			attrs: `{"environment": [{"variables": {"b": "two", "a": "one", "c": {"z": "four", "y": "three"}}}]}`,
+			want:  []string{"one", "two", "three", "four"},
+		},
+		{
+			name:  "a repeated name counts once, with its last value",
+			ref:   Reference{Path: "tags"},
+			attrs: `{"tags": {"a": "first", "b": "x", "a": "last"}}`,
+			want:  []string{"last", "x"},
+		},
+		{
+			name:  "escaped names and strings",
+			ref:   Reference{Path: "cfg.role_arn"},
+			attrs: `{"cfg": {"role\u005farn": "arn:aws:iam::1:role\/esc", "other": "y"}}`,
+			want:  []string{"arn:aws:iam::1:role/esc"},
+		},
+		{
+			name:  "a null block reached on the way",
+			ref:   Reference{Path: "cfg[*].role_arn"},
+			attrs: `{"cfg": [null, {"role_arn": null}, {"role_arn": "r"}]}`,
+			want:  []string{"r"},
+		},
+		{
+			name:  "a scalar where the path goes on",
+			ref:   Reference{Path: "cfg.role_arn"},
+			attrs: `{"cfg": "flat"}`,
+			want:  nil,
+		},
+		{
 			name:  "principal rewritten to a bare unique id after deletion",
 			ref:   Reference{Path: "policy", JSON: true},
 			attrs: `{"policy": "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"AROAOLDROLEID0000001\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}]}"}`,
@@ -174,6 +215,14 @@ func TestReferenceValues(t *testing.T) {
 			got := tt.ref.Values(decode(t, tt.attrs))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Values mismatch (-want +got):\n%s", diff)
+			}
+			segs, err := ParsePath(tt.ref.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			attr := rawAttr(t, tt.attrs, segs[0].Key)
+			if diff := cmp.Diff(tt.want, tt.ref.ValuesIn(attr)); diff != "" {
+				t.Errorf("ValuesIn(%s) mismatch (-want +got):\n%s", attr, diff)
 			}
 		})
 	}
