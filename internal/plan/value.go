@@ -57,11 +57,20 @@ func (v Value) Get(path ...string) Value {
 	return cur
 }
 
+// member finds a member by name without allocating for names that need no unescaping
+// (all of Terraform's): sensitivity masks are asked for every attribute of evidence.
 func (v Value) member(key string) Value {
 	var found Value
-	v.Members(func(k string, m Value) bool {
-		if k == key {
-			found = m
+	jsonscan.Members(v, func(k []byte, escaped bool, m []byte) bool {
+		if escaped {
+			d, ok := jsonscan.UnescapeKey(nil, k)
+			if !ok {
+				return false
+			}
+			k = d
+		}
+		if string(k) == key {
+			found = Value(m)
 			return false
 		}
 		return true
@@ -138,6 +147,22 @@ func (v Value) Str() (string, bool) {
 		return "", false
 	}
 	return jsonscan.Unquote(v)
+}
+
+// ScalarShared is Scalar for the values a decoded plan or state keeps, which nothing
+// writes to: a string without escapes shares the value's bytes instead of being
+// copied. Rules quote attributes of tens of thousands of changes as evidence, and a
+// copy of each cost the 100k-resource plan megabytes. Do not use it on a value that
+// points into a buffer that is reused.
+func (v Value) ScalarShared() (string, bool) {
+	if v.Kind() == '"' {
+		t := bytes.TrimSpace(v)
+		inner := t[1 : len(t)-1]
+		if bytes.IndexByte(inner, '\\') < 0 {
+			return unsafe.String(unsafe.SliceData(inner), len(inner)), true
+		}
+	}
+	return v.Scalar()
 }
 
 // Bool returns the value as a bool when it is a JSON boolean.

@@ -13,7 +13,9 @@ const sensitiveText = "(sensitive)"
 // before returns the text of a scalar attribute of a change's prior object, with
 // sensitive values hidden; ok is false when the attribute is absent or not a scalar.
 func before(c *plan.Change, path ...string) (string, bool) {
-	v, ok := c.BeforeAttr(path[0]).Get(path[1:]...).Scalar()
+	// The text shares the kept prior value's bytes: evidence quotes tens of thousands
+	// of them in a large plan.
+	v, ok := c.BeforeAttr(path[0]).Get(path[1:]...).ScalarShared()
 	if !ok {
 		return "", false
 	}
@@ -27,7 +29,13 @@ func before(c *plan.Change, path ...string) (string, bool) {
 func evidence(c *plan.Change, attrs ...string) []report.Evidence {
 	var out []report.Evidence
 	for _, a := range attrs {
-		path := strings.Split(a, ".")
+		var one [1]string
+		path := one[:]
+		if strings.Contains(a, ".") {
+			path = strings.Split(a, ".")
+		} else {
+			one[0] = a
+		}
 		if v, ok := before(c, path...); ok && v != "" {
 			out = append(out, report.Evidence{Path: a, Value: v})
 		}

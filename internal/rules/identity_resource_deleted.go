@@ -1,8 +1,7 @@
 package rules
 
 import (
-	"fmt"
-
+	"github.com/hiyari-dev/hiyari/internal/plan"
 	"github.com/hiyari-dev/hiyari/internal/report"
 )
 
@@ -17,16 +16,27 @@ func (identityResourceDeleted) Summary() string {
 }
 
 func (r identityResourceDeleted) Check(in *Input) []report.Finding {
-	var out []report.Finding
+	deleted := func(c *plan.Change) bool {
+		_, ok := identityKinds[c.Type]
+		return ok && c.Mode == "managed" && c.Actions.Delete()
+	}
+	// Sized first, as in identity_resource_replaced: a wrong-state plan deletes
+	// thousands of these, and a growing slice copies them over and over.
+	n := 0
 	for _, c := range in.Plan.Changes {
-		kind, ok := identityKinds[c.Type]
-		if !ok || c.Mode != "managed" || !c.Actions.Delete() {
+		if deleted(c) {
+			n++
+		}
+	}
+	out := make([]report.Finding, 0, n)
+	for _, c := range in.Plan.Changes {
+		if !deleted(c) {
 			continue
 		}
 		f := report.Finding{
 			Severity: identitySeverity(c.Type),
 			Address:  c.Address,
-			Message:  fmt.Sprintf("%s %s is deleted: whatever uses it loses access when the apply runs", kind, c.Address),
+			Message:  identityKinds[c.Type] + " " + c.Address + " is deleted: whatever uses it loses access when the apply runs",
 			Evidence: evidence(c, "arn", "name", "unique_id", "policy_arn", "role", "key_id", "deletion_window_in_days"),
 		}
 		switch c.Type {

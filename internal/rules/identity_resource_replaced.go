@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/hiyari-dev/hiyari/internal/plan"
@@ -44,15 +43,22 @@ func (r identityResourceReplaced) Check(in *Input) []report.Finding {
 		f := report.Finding{
 			Severity: identitySeverity(c.Type),
 			Address:  c.Address,
-			Message:  fmt.Sprintf("%s %s is %s%s", kind, c.Address, order, replaceCause(c)),
 			Evidence: evidence(c, "arn", "name", "unique_id", "key_id"),
 		}
+		// The message is built in one concatenation, one allocation: there are tens of
+		// thousands of these in a plan that replaces an environment's roles.
+		why := ""
 		switch c.Type {
 		case "aws_iam_role", "aws_iam_user":
-			f.Message += ". The new principal gets a new unique id (AROA…/AIDA…): bucket, KMS and trust policies that name the old id or were saved with it stop matching"
+			why = ". The new principal gets a new unique id (AROA…/AIDA…): bucket, KMS and trust policies that name the old id or were saved with it stop matching"
+		case "aws_kms_key", "aws_kms_replica_key":
+			why = ". Data encrypted with the old key needs the old key to decrypt"
+		}
+		f.Message = kind + " " + c.Address + " is " + order + replaceCause(c) + why
+		switch c.Type {
+		case "aws_iam_role", "aws_iam_user":
 			f.Remediation = "Avoid the replace if you can (e.g. keep the name; use name_prefix or `moved` blocks instead of renaming). If it must happen: list policies that pin the old unique id (aws:userid conditions, principal ids) and re-save them after apply; for Lambda functions using the role, expect KMSAccessDeniedException until the function is switched to another role and back."
 		case "aws_kms_key", "aws_kms_replica_key":
-			f.Message += ". Data encrypted with the old key needs the old key to decrypt"
 			f.Remediation = "Re-encrypting is not automatic: keep the old key (deletion window) until all data and grants move to the new key."
 		default:
 			f.Remediation = "With delete-before-create there is a gap in which the resource does not exist; prefer create_before_destroy or an in-place change."
