@@ -297,7 +297,7 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 	}
 	causeSlab := make([]object, 0, destroys)
 	for _, c := range p.Changes {
-		if c.Mode != "managed" || c.Deposed != "" {
+		if c.Mode != "managed" || c.DeposedKey() != "" {
 			continue
 		}
 		a := c.Actions

@@ -103,7 +103,7 @@ func TestChangeMoved(t *testing.T) {
 		{"aws_x.same", "aws_x.same", false},
 		{"aws_x.a", "", false},
 	} {
-		c := &Change{Address: tc.addr, PreviousAddress: tc.prev}
+		c := &Change{Address: tc.addr, Extra: &ChangeExtra{PreviousAddress: tc.prev}}
 		if got := c.Moved(); got != tc.want {
 			t.Errorf("Moved(%q ← %q) = %v, want %v", tc.addr, tc.prev, got, tc.want)
 		}

@@ -183,8 +183,8 @@ func ourShape(p *Plan) planShape {
 	conv := func(cs []*Change, kinds bool) []shape {
 		out := []shape{}
 		for _, c := range cs {
-			out = append(out, shape{Address: c.Address, PreviousAddress: c.PreviousAddress, Mode: c.Mode, Type: c.Type, Name: c.Name,
-				Actions: c.Actions.String(), Kind: c.Actions.Kind(), Importing: c.Importing, ActionReason: c.ActionReason, Deposed: c.Deposed})
+			out = append(out, shape{Address: c.Address, PreviousAddress: c.PreviousAddress(), Mode: c.Mode, Type: c.Type, Name: c.Name,
+				Actions: c.Actions.String(), Kind: c.Actions.Kind(), Importing: imports(c), ActionReason: c.ActionReason, Deposed: c.DeposedKey()})
 			if kinds {
 				s.Kinds[c.Actions.Kind()]++
 			}
@@ -256,4 +256,9 @@ func TestCorpusStatesRejected(t *testing.T) {
 			}
 		})
 	}
+}
+
+func imports(c *Change) bool {
+	_, ok := c.Imports()
+	return ok
 }

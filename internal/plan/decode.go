@@ -280,16 +280,14 @@ func (d *decoder) change(w *wireChange, key string, i int) (*Change, error) {
 		}
 	}
 	c := &Change{
-		Address:         w.Address,
-		PreviousAddress: w.PreviousAddress,
-		ModuleAddress:   w.ModuleAddress,
-		Mode:            w.Mode,
-		Type:            w.Type,
-		Name:            w.Name,
-		Deposed:         w.Deposed,
-		ProviderName:    w.ProviderName,
-		Actions:         w.Change.Actions,
-		ActionReason:    w.ActionReason,
+		Address:       w.Address,
+		ModuleAddress: w.ModuleAddress,
+		Mode:          w.Mode,
+		Type:          w.Type,
+		Name:          w.Name,
+		ProviderName:  w.ProviderName,
+		Actions:       w.Change.Actions,
+		ActionReason:  w.ActionReason,
 	}
 	if len(w.Index) > 0 {
 		c.Index = string(w.Index)
@@ -303,9 +301,15 @@ func (d *decoder) change(w *wireChange, key string, i int) (*Change, error) {
 	if c.Type == "" {
 		c.Type = typeFromAddress(c.Address)
 	}
+	if w.PreviousAddress != "" {
+		c.extra().PreviousAddress = w.PreviousAddress
+	}
+	if w.Deposed != "" {
+		c.extra().Deposed = w.Deposed
+	}
 	if w.Change.Importing != nil {
-		c.Importing = true
-		c.ImportingID = w.Change.Importing.ID
+		c.extra().Importing = true
+		c.extra().ImportingID = w.Change.Importing.ID
 	}
 	switch {
 	case c.Actions.Changes():

@@ -617,6 +617,7 @@ func (kp *keeper) change(raw []byte, arrayPtr string, i int) (*Change, error) {
 	// to find its end, and its values are checked for duplicate names as they are
 	// delimited.
 	var dupName []byte
+	var prev, deposed string // rare: kept in c.Extra when set
 	for it := jsonscan.NewIter(raw); it.NextKey(); {
 		k := it.Key()
 		bit := changeFields[string(k)]
@@ -679,7 +680,7 @@ func (kp *keeper) change(raw []byte, arrayPtr string, i int) (*Change, error) {
 		case "address":
 			dst = &c.Address
 		case "previous_address":
-			dst = &c.PreviousAddress
+			dst = &prev
 		case "module_address":
 			dst, intern = &c.ModuleAddress, true
 		case "mode":
@@ -689,7 +690,7 @@ func (kp *keeper) change(raw []byte, arrayPtr string, i int) (*Change, error) {
 		case "name":
 			dst, intern = &c.Name, true
 		case "deposed":
-			dst = &c.Deposed
+			dst = &deposed
 		case "provider_name":
 			dst, intern = &c.ProviderName, true
 		case "action_reason":
@@ -719,14 +720,21 @@ func (kp *keeper) change(raw []byte, arrayPtr string, i int) (*Change, error) {
 	if len(c.Actions) == 0 {
 		return nil, &InputError{Input: kp.f.name, Problem: fmt.Sprintf("%s (%s) has no change.actions", ptr(""), c.Address), Fix: fixShowJSON}
 	}
+	if prev != "" {
+		c.extra().PreviousAddress = prev
+	}
+	if deposed != "" {
+		c.extra().Deposed = deposed
+	}
 	if importing != nil {
 		switch importing[0] {
 		case 'n':
 		case '{':
-			c.Importing = true
+			x := c.extra()
+			x.Importing = true
 			for it := jsonscan.NewIter(importing); it.Next(); {
 				if string(it.Key()) == "id" {
-					if c.ImportingID, err = kp.text(ptr("/change/importing/id"), it.Value()); err != nil {
+					if x.ImportingID, err = kp.text(ptr("/change/importing/id"), it.Value()); err != nil {
 						return nil, err
 					}
 				}

@@ -37,8 +37,6 @@ type Plan struct {
 type Change struct {
 	// Address is the absolute instance address, e.g. module.app[0].aws_iam_role.task["a"].
 	Address string
-	// PreviousAddress is set when the instance moves (a `moved` block or state mv).
-	PreviousAddress string
 	// ModuleAddress is the module instance path, empty in the root module.
 	ModuleAddress string
 	// Mode is "managed" or "data".
@@ -49,8 +47,6 @@ type Change struct {
 	Name string
 	// Index is the raw JSON of the count or for_each key, empty when absent.
 	Index string
-	// Deposed is the deposed object key when the change concerns a deposed object.
-	Deposed string
 	// ProviderName is the provider source address.
 	ProviderName string
 	// Actions is what Terraform will do.
@@ -73,17 +69,60 @@ type Change struct {
 	AfterSensitive Value
 	// ReplacePaths are the attribute paths that force replacement (raw JSON).
 	ReplacePaths Value
+	// Extra holds what few changes have: a previous address, a deposed key, an
+	// import. It is nil for the rest, which saves 56 bytes on each of a large plan's
+	// changes (see PreviousAddress, DeposedKey and Imports).
+	Extra *ChangeExtra
+
+	// attrs indexes Before's and After's top-level attributes on first use: rules
+	// read many attributes of one object, and one pass beats one pass per attribute.
+	// It is one pointer, nil for the many changes no rule reads, and its offsets take
+	// two bytes each for the usual value under 64 KiB (docs/performance.md).
+	attrs *attrIndexes
+}
+
+// ChangeExtra is the part of a change that few changes have.
+type ChangeExtra struct {
+	// PreviousAddress is set when the instance moves (a `moved` block or state mv).
+	PreviousAddress string
+	// Deposed is the deposed object key when the change concerns a deposed object.
+	Deposed string
 	// ImportingID is the id being imported, when the change imports an object.
 	ImportingID string
 	// Importing is true when the change imports an existing object (Terraform 1.5+).
 	Importing bool
+}
 
-	// beforeAttrs indexes Before's top-level attributes on first use: rules read many
-	// attributes of one object, and one pass beats one pass per attribute. Each
-	// attribute is four offsets into Before (key start and end inside its quotes, value
-	// start and end), 16 bytes, where a map would cost a kilobyte per change.
-	beforeAttrs []uint32
-	afterAttrs  []uint32
+// extra returns the change's Extra, creating it on first use (decoders only).
+func (c *Change) extra() *ChangeExtra {
+	if c.Extra == nil {
+		c.Extra = &ChangeExtra{}
+	}
+	return c.Extra
+}
+
+// PreviousAddress is the address the instance moves from, empty when it does not move.
+func (c *Change) PreviousAddress() string {
+	if c.Extra == nil {
+		return ""
+	}
+	return c.Extra.PreviousAddress
+}
+
+// DeposedKey is the deposed object key when the change concerns a deposed object.
+func (c *Change) DeposedKey() string {
+	if c.Extra == nil {
+		return ""
+	}
+	return c.Extra.Deposed
+}
+
+// Imports reports whether the change imports an existing object, and its id.
+func (c *Change) Imports() (id string, ok bool) {
+	if c.Extra == nil {
+		return "", false
+	}
+	return c.Extra.ImportingID, c.Extra.Importing
 }
 
 // Retain asks the decoder to keep values it drops by default. Each function gets a
@@ -97,10 +136,13 @@ type Retain struct {
 
 // BeforeAttr returns the top-level attribute name of the prior object (nil if absent).
 func (c *Change) BeforeAttr(name string) Value {
-	if c.beforeAttrs == nil {
-		c.beforeAttrs = c.Before.memberOffsets()
+	if c.Before == nil {
+		return nil
 	}
-	return attrAt(c.Before, c.beforeAttrs, name)
+	if c.attrs == nil {
+		c.attrs = &attrIndexes{}
+	}
+	return c.attrs.before.lookup(c.Before, name)
 }
 
 // AfterAttr returns the top-level attribute name of the planned object (nil if absent
@@ -109,13 +151,47 @@ func (c *Change) AfterAttr(name string) Value {
 	if c.After == nil {
 		return nil
 	}
-	if c.afterAttrs == nil {
-		c.afterAttrs = c.After.memberOffsets()
+	if c.attrs == nil {
+		c.attrs = &attrIndexes{}
 	}
-	return attrAt(c.After, c.afterAttrs, name)
+	return c.attrs.after.lookup(c.After, name)
 }
 
-func attrAt(b Value, offs []uint32, name string) Value {
+// attrIndexes are the attribute indexes of a change's prior and planned values.
+type attrIndexes struct {
+	before, after attrIndex
+}
+
+// attrIndex locates the top-level attributes of one object value: for each attribute,
+// four offsets into the value (name start and end inside its quotes, value start and
+// end). A map would cost a kilobyte per change.
+type attrIndex struct {
+	built bool
+	small []uint16 // the offsets of a value shorter than 64 KiB
+	large []uint32 // the offsets of a longer one
+}
+
+func (x *attrIndex) lookup(b Value, name string) Value {
+	if !x.built {
+		x.built = true
+		var buf [4 * 64]uint32
+		offs := b.memberOffsets(buf[:0])
+		if len(b) <= 0xFFFF {
+			x.small = make([]uint16, len(offs))
+			for i, o := range offs {
+				x.small[i] = uint16(o)
+			}
+		} else {
+			x.large = append([]uint32(nil), offs...)
+		}
+	}
+	if x.small != nil {
+		return attrAt(b, x.small, name)
+	}
+	return attrAt(b, x.large, name)
+}
+
+func attrAt[T uint16 | uint32](b Value, offs []T, name string) Value {
 	for i := 0; i+3 < len(offs); i += 4 {
 		if string(b[offs[i]:offs[i+1]]) == name {
 			return b[offs[i+2]:offs[i+3]:offs[i+3]]
@@ -126,7 +202,8 @@ func attrAt(b Value, offs []uint32, name string) Value {
 
 // Moved reports whether the change moves the instance from another address.
 func (c *Change) Moved() bool {
-	return c.PreviousAddress != "" && c.PreviousAddress != c.Address
+	prev := c.PreviousAddress()
+	return prev != "" && prev != c.Address
 }
 
 // ConfigAddress is the address of the configuration block that declares the instance:

@@ -109,12 +109,9 @@ func (v Value) Members(fn func(key string, val Value) bool) {
 	})
 }
 
-// memberOffsets returns, for each member of an object whose name has no escapes, the
-// offsets of its name (inside the quotes) and of its value. It never returns nil, so an
-// empty result still marks the index as built.
-func (v Value) memberOffsets() []uint32 {
-	var small [4 * 64]uint32
-	out := small[:0]
+// memberOffsets appends to out, for each member of an object whose name has no
+// escapes, the offsets of its name (inside the quotes) and of its value.
+func (v Value) memberOffsets(out []uint32) []uint32 {
 	if len(v) > 0 {
 		base := &v[0]
 		jsonscan.Members(v, func(k []byte, escaped bool, m []byte) bool {
@@ -125,7 +122,7 @@ func (v Value) memberOffsets() []uint32 {
 			return true
 		})
 	}
-	return append(make([]uint32, 0, len(out)), out...)
+	return out
 }
 
 // offset is the position of the first byte of sub within the value starting at base.

@@ -157,7 +157,7 @@ func summarize(p *plan.Plan, rep *report.Report) report.Summary {
 		if c.Moved() {
 			s.Move++
 		}
-		if c.Importing {
+		if _, ok := c.Imports(); ok {
 			s.Import++
 		}
 		if listed(c) {
@@ -180,15 +180,19 @@ func summarize(p *plan.Plan, rep *report.Report) report.Summary {
 
 // listed reports whether a change goes in the report's change list: it does
 // something, moves or imports.
-func listed(c *plan.Change) bool { return c.Actions.Changes() || c.Moved() || c.Importing }
+func listed(c *plan.Change) bool {
+	_, imports := c.Imports()
+	return c.Actions.Changes() || c.Moved() || imports
+}
 
 func toChange(c *plan.Change) report.Change {
 	rc := report.Change{
 		Address: c.Address, Type: c.Type, Action: string(c.Actions.Kind()), Actions: c.Actions.String(),
-		ActionReason: c.ActionReason, Importing: c.Importing, Deposed: c.Deposed,
+		ActionReason: c.ActionReason, Deposed: c.DeposedKey(),
 	}
+	_, rc.Importing = c.Imports()
 	if c.Moved() {
-		rc.PreviousAddress = c.PreviousAddress
+		rc.PreviousAddress = c.PreviousAddress()
 	}
 	return rc
 }
