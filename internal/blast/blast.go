@@ -205,12 +205,22 @@ func maskTrue(mask plan.Value, attr string) bool {
 	return found
 }
 
-// identity is one identifying value of an object.
+// identity is one identifying value of an object. spec says where it came from: an
+// index into the knowledge type's Identifiers, or specARN or specID for the arn or id
+// of a type the knowledge base does not know. (Kind and attribute names in each would
+// cost the 100k-resource plan 3.5 MB.)
 type identity struct {
 	value string
-	kind  knowledge.IdentifierKind
-	attr  string
+	spec  uint8
 }
+
+const (
+	specARN uint8 = 254
+	specID  uint8 = 255
+)
+
+// noIDs marks an object whose identifiers were looked for and not found.
+var noIDs = []identity{}
 
 // cause is a resource whose loss breaks its dependents.
 type cause struct {
@@ -296,6 +306,8 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 		}
 	}
 	causeSlab := make([]object, 0, destroys)
+	e.objects = make([]*object, 0, n)
+	e.causes = make([]*cause, 0, destroys+destroys/8) // room for some broken dependents
 	for _, c := range p.Changes {
 		if c.Mode != "managed" || c.DeposedKey() != "" {
 			continue
@@ -363,38 +375,56 @@ func planObject(slab *[]object, c *plan.Change, dependent bool) *object {
 // the rest.
 func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.IdentifierKind, attr string)) {
 	oc := o.cached()
+	t, known := e.kb.Type(o.typ)
 	if oc.ids == nil {
-		oc.ids = []identity{}
+		// Gathered on the stack and kept in a slice of their exact size: there is one
+		// per object of a large plan.
+		var buf [8]identity
+		ids := buf[:0]
 		if v := o.identifying(); v != nil {
-			if t, ok := e.kb.Type(o.typ); ok {
-				rawMembers(v, func(key, val []byte) bool {
-					for _, id := range t.Identifiers {
-						if string(key) == id.Attribute {
+			rawMembers(v, func(key, val []byte) bool {
+				if known {
+					for i := range t.Identifiers {
+						if string(key) == t.Identifiers[i].Attribute && i < int(specARN) {
 							if s, ok := rawString(val); ok && s != "" {
-								oc.ids = append(oc.ids, identity{s, id.Kind, id.Attribute})
+								ids = append(ids, identity{s, uint8(i)})
 							}
 						}
 					}
-					return true
-				})
-			} else {
-				rawMembers(v, func(key, val []byte) bool {
-					if k := string(key); k == "arn" || k == "id" {
-						if s, ok := rawString(val); ok && s != "" {
-							kind := knowledge.KindID
-							if looksLikeARN(s) {
-								kind = knowledge.KindARN
-							}
-							oc.ids = append(oc.ids, identity{s, kind, k})
+				} else if k := string(key); k == "arn" || k == "id" {
+					if s, ok := rawString(val); ok && s != "" {
+						spec := specID
+						if k == "arn" {
+							spec = specARN
 						}
+						ids = append(ids, identity{s, spec})
 					}
-					return true
-				})
-			}
+				}
+				return true
+			})
+		}
+		oc.ids = noIDs
+		if len(ids) > 0 {
+			oc.ids = append(make([]identity, 0, len(ids)), ids...)
 		}
 	}
 	for _, id := range oc.ids {
-		fn(id.value, id.kind, id.attr)
+		switch id.spec {
+		case specARN, specID:
+			// A type the knowledge base does not know: its arn or id, an ARN by its
+			// form whichever attribute holds it.
+			kind := knowledge.KindID
+			if looksLikeARN(id.value) {
+				kind = knowledge.KindARN
+			}
+			attr := "id"
+			if id.spec == specARN {
+				attr = "arn"
+			}
+			fn(id.value, kind, attr)
+		default:
+			fn(id.value, t.Identifiers[id.spec].Kind, t.Identifiers[id.spec].Attribute)
+		}
 	}
 }
 
@@ -413,8 +443,8 @@ func (e *engine) search(level []int, depth int) []int {
 		if cand := e.candidate(c.obj); cand != nil {
 			cand.selfCause, cand.selfDepth = int32(ci), int32(depth)
 		}
-		e.identifiers(c.obj, func(v string, k knowledge.IdentifierKind, attr string) {
-			x.add(v, hit{cause: ci, kind: k, attr: attr})
+		e.identifiers(c.obj, func(v string, k knowledge.IdentifierKind, _ string) {
+			x.add(v, hit{cause: ci, kind: k})
 		})
 		if c.obj.change != nil {
 			var addr string
@@ -681,6 +711,7 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 	relevant := known && e.refsTarget(t, targets)
 	own := e.ownAttrs(o.typ)
 	var buf [2]plan.Value
+	var pathBuf []byte
 	for _, v := range o.values(&buf) {
 		// A type none of whose references may point at this level's causes can only
 		// hold them as ARNs or unique ids.
@@ -691,7 +722,6 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 		// the same name wins, as it would in a decoded map.
 		var refBuf [8]rawAttr
 		refs := refBuf[:0]
-		var pathBuf [128]byte
 		rawMembers(v, func(rawKey, mv []byte) bool {
 			// A reference's attribute may hold any identifier kind; elsewhere only
 			// ARNs and unique ids count (the generic scan).
@@ -707,6 +737,9 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 			}
 			// Generic scan: ARNs and unique ids anywhere, for what the references do
 			// not describe. The strings are read in place; what a match keeps is copied.
+			if pathBuf == nil {
+				pathBuf = make([]byte, 0, 128) // the walk's paths grow in it; one per candidate
+			}
 			walkRawStrings(mv, append(pathBuf[:0], rawKey...), func(path []byte, s string) {
 				tokens(s, func(tok string) {
 					x.lookup(tok, func(value string, h hit) {

@@ -14,7 +14,6 @@ const minIdentifier = 3
 type hit struct {
 	cause int
 	kind  knowledge.IdentifierKind
-	attr  string
 }
 
 // index maps identifier values (ARNs, names, ids, unique ids) of the causes of one

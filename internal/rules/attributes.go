@@ -27,7 +27,10 @@ func before(c *plan.Change, path ...string) (string, bool) {
 
 // evidence builds evidence for whichever of the attributes exist on the prior object.
 func evidence(c *plan.Change, attrs ...string) []report.Evidence {
-	var out []report.Evidence
+	// Gathered on the stack and kept in a slice of the exact size: tens of thousands of
+	// findings carry evidence in a large plan.
+	var buf [8]report.Evidence
+	out := buf[:0]
 	for _, a := range attrs {
 		var one [1]string
 		path := one[:]
@@ -40,7 +43,10 @@ func evidence(c *plan.Change, attrs ...string) []report.Evidence {
 			out = append(out, report.Evidence{Path: a, Value: v})
 		}
 	}
-	return out
+	if len(out) == 0 {
+		return nil
+	}
+	return append(make([]report.Evidence, 0, len(out)), out...)
 }
 
 // identityKinds are the IAM and KMS resource types whose loss breaks other resources'
