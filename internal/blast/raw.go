@@ -46,6 +46,10 @@ func rawString(val []byte) (string, bool) {
 func walkRawStrings(v []byte, path []byte, fn func(path []byte, s string)) {
 	switch jsonscan.Kind(v) {
 	case '"':
+		v = jsonscan.Trim(v)
+		if len(v) < 2 {
+			return // malformed; values come validated
+		}
 		inner := v[1 : len(v)-1]
 		if bytes.IndexByte(inner, '\\') < 0 {
 			fn(path, unsafe.String(unsafe.SliceData(inner), len(inner)))

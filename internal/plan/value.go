@@ -154,6 +154,9 @@ func (v Value) Str() (string, bool) {
 func (v Value) ScalarShared() (string, bool) {
 	if v.Kind() == '"' {
 		t := bytes.TrimSpace(v)
+		if len(t) < 2 || t[len(t)-1] != '"' {
+			return v.Scalar() // malformed: Scalar says so
+		}
 		inner := t[1 : len(t)-1]
 		if bytes.IndexByte(inner, '\\') < 0 {
 			return unsafe.String(unsafe.SliceData(inner), len(inner)), true

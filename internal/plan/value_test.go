@@ -3,6 +3,7 @@ package plan
 import (
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -208,5 +209,22 @@ func TestBeforeAttr(t *testing.T) {
 	empty := &Change{}
 	if got := empty.BeforeAttr("name"); got != nil {
 		t.Errorf("BeforeAttr on a change without Before = %s", got)
+	}
+}
+
+func TestScalarShared(t *testing.T) {
+	for _, raw := range []string{`"plain"`, `""`, `"`, `"open`, `"esc\"aped\u0041"`, `12.5`, `true`, `false`, `null`, `{"a":"b"}`, `["x"]`, ` "spaced" `, ``} {
+		v := Value(raw)
+		want, wantOK := v.Scalar()
+		got, ok := v.ScalarShared()
+		if got != want || ok != wantOK {
+			t.Errorf("ScalarShared(%s) = %q, %v; Scalar gives %q, %v", raw, got, ok, want, wantOK)
+		}
+	}
+	// Without escapes the text is the value's own bytes, not a copy.
+	v := Value(`"arn:aws:iam::123456789012:role/app"`)
+	s, _ := v.ScalarShared()
+	if unsafe.StringData(s) != &v[1] {
+		t.Errorf("ScalarShared copied an unescaped string")
 	}
 }
