@@ -375,6 +375,9 @@ func planObject(slab *[]object, c *plan.Change, dependent bool) *object {
 // the rest.
 func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.IdentifierKind, attr string)) {
 	oc := o.cached()
+	if oc.ids != nil && len(oc.ids) == 0 {
+		return
+	}
 	t, known := e.kb.Type(o.typ)
 	if oc.ids == nil {
 		// Gathered on the stack and kept in a slice of their exact size: there is one

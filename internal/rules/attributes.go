@@ -49,6 +49,25 @@ func evidence(c *plan.Change, attrs ...string) []report.Evidence {
 	return append(make([]report.Evidence, 0, len(out)), out...)
 }
 
+// perChange returns find's finding for each change that matches, in a slice sized
+// first: a plan that deletes or replaces a whole environment's roles gives tens of
+// thousands of findings, and a growing slice would copy them over and over.
+func perChange(changes []*plan.Change, match func(*plan.Change) bool, find func(*plan.Change) report.Finding) []report.Finding {
+	n := 0
+	for _, c := range changes {
+		if match(c) {
+			n++
+		}
+	}
+	out := make([]report.Finding, 0, n)
+	for _, c := range changes {
+		if match(c) {
+			out = append(out, find(c))
+		}
+	}
+	return out
+}
+
 // identityKinds are the IAM and KMS resource types whose loss breaks other resources'
 // access, with a word for what each is.
 var identityKinds = map[string]string{

@@ -20,19 +20,7 @@ func (r identityResourceDeleted) Check(in *Input) []report.Finding {
 		_, ok := identityKinds[c.Type]
 		return ok && c.Mode == "managed" && c.Actions.Delete()
 	}
-	// Sized first, as in identity_resource_replaced: a wrong-state plan deletes
-	// thousands of these, and a growing slice copies them over and over.
-	n := 0
-	for _, c := range in.Plan.Changes {
-		if deleted(c) {
-			n++
-		}
-	}
-	out := make([]report.Finding, 0, n)
-	for _, c := range in.Plan.Changes {
-		if !deleted(c) {
-			continue
-		}
+	return perChange(in.Plan.Changes, deleted, func(c *plan.Change) report.Finding {
 		f := report.Finding{
 			Severity: identitySeverity(c.Type),
 			Address:  c.Address,
@@ -47,7 +35,6 @@ func (r identityResourceDeleted) Check(in *Input) []report.Finding {
 		default:
 			f.Remediation = "Confirm the delete is intended and that no workload still depends on it; if the plan was run against the wrong state or workspace, stop and re-plan against the right one."
 		}
-		out = append(out, f)
-	}
-	return out
+		return f
+	})
 }

@@ -22,19 +22,7 @@ func (r identityResourceReplaced) Check(in *Input) []report.Finding {
 		_, ok := identityKinds[c.Type]
 		return ok && c.Mode == "managed" && c.Actions.Replace()
 	}
-	// Sized first: a plan that replaces a whole environment's roles has tens of
-	// thousands of findings here, and growing the slice would copy them over and over.
-	n := 0
-	for _, c := range in.Plan.Changes {
-		if replaced(c) {
-			n++
-		}
-	}
-	out := make([]report.Finding, 0, n)
-	for _, c := range in.Plan.Changes {
-		if !replaced(c) {
-			continue
-		}
+	return perChange(in.Plan.Changes, replaced, func(c *plan.Change) report.Finding {
 		kind := identityKinds[c.Type]
 		order := "destroyed, then recreated"
 		if c.Actions.CreateBeforeDestroy() {
@@ -66,9 +54,8 @@ func (r identityResourceReplaced) Check(in *Input) []report.Finding {
 				f.Remediation = "The new object exists before the old one goes, so there is no gap; check that nothing refers to the old object by its id or ARN, which change."
 			}
 		}
-		out = append(out, f)
-	}
-	return out
+		return f
+	})
 }
 
 // replaceCause says which attributes force the replacement, from replace_paths.
