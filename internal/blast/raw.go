@@ -1,9 +1,7 @@
 package blast
 
 import (
-	"bytes"
 	"encoding/json"
-	"unsafe"
 
 	"github.com/hiyari-dev/hiyari/internal/jsonscan"
 	"github.com/hiyari-dev/hiyari/internal/knowledge"
@@ -24,18 +22,17 @@ func rawMembers(v []byte, fn func(key, val []byte) bool) {
 // which are never written to and live as long as the review, and a copy of every
 // candidate's ARN and name cost the 100k-resource plan 5 MB.
 func rawString(val []byte) (string, bool) {
+	if s, ok := jsonscan.SharedString(val); ok {
+		return s, true
+	}
 	if len(val) < 2 || val[0] != '"' {
 		return "", false
 	}
-	inner := val[1 : len(val)-1]
-	if bytes.IndexByte(inner, '\\') >= 0 {
-		var s string
-		if err := json.Unmarshal(val, &s); err != nil {
-			return "", false
-		}
-		return s, true
+	var s string
+	if err := json.Unmarshal(val, &s); err != nil {
+		return "", false
 	}
-	return unsafe.String(unsafe.SliceData(inner), len(inner)), true
+	return s, true
 }
 
 // walkRawStrings calls fn for every string in the raw JSON v with its attribute path,
@@ -46,13 +43,8 @@ func rawString(val []byte) (string, bool) {
 func walkRawStrings(v []byte, path []byte, fn func(path []byte, s string)) {
 	switch jsonscan.Kind(v) {
 	case '"':
-		v = jsonscan.Trim(v)
-		if len(v) < 2 {
-			return // malformed; values come validated
-		}
-		inner := v[1 : len(v)-1]
-		if bytes.IndexByte(inner, '\\') < 0 {
-			fn(path, unsafe.String(unsafe.SliceData(inner), len(inner)))
+		if s, ok := jsonscan.SharedString(v); ok {
+			fn(path, s)
 		} else if s, ok := jsonscan.Unquote(v); ok {
 			fn(path, s)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The walkers below read values a Validator has accepted. On anything else they never
@@ -169,6 +170,22 @@ func Unquote(b []byte) (string, bool) {
 		return "", false
 	}
 	return string(s), true
+}
+
+// SharedString returns the text of the JSON string b (with its quotes) without copying
+// it, when it holds no escapes: the result shares b's bytes, so it is only for bytes
+// nothing writes to again (values a plan or state keeps). ok is false when b is not a
+// well-formed string or needs unescaping; the caller then decodes it (Unquote).
+func SharedString(b []byte) (string, bool) {
+	b = Trim(b)
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	inner := b[1 : len(b)-1]
+	if bytes.IndexByte(inner, '\\') >= 0 {
+		return "", false
+	}
+	return unsafe.String(unsafe.SliceData(inner), len(inner)), true
 }
 
 // AppendUnquoted appends the decoded JSON string b (with its quotes) to dst.

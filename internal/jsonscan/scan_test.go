@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unsafe"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/hiyari-dev/hiyari/internal/repotest"
@@ -213,6 +214,22 @@ func TestMembersElementsUnquote(t *testing.T) {
 	for in, want := range map[string]string{`"plain"`: "plain", `"a\nb\u00e9\ud83d\ude00\/"`: "a\nbé😀/"} {
 		if got, ok := Unquote([]byte(in)); !ok || got != want {
 			t.Errorf("Unquote(%s) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	// SharedString: the same text without a copy, and only when nothing needs decoding.
+	for in, want := range map[string]string{`"plain"`: "plain", ` "spaced" `: "spaced", `""`: ""} {
+		b := []byte(in)
+		got, ok := SharedString(b)
+		if !ok || got != want {
+			t.Errorf("SharedString(%s) = %q, %v; want %q", in, got, ok, want)
+		}
+		if want != "" && unsafe.StringData(got) != &b[strings.IndexByte(in, '"')+1] {
+			t.Errorf("SharedString(%s) copied", in)
+		}
+	}
+	for _, no := range []string{`"a\nb"`, `"a`, `"`, `x`, `12`, ``} {
+		if got, ok := SharedString([]byte(no)); ok {
+			t.Errorf("SharedString(%s) = %q, ok; want not ok", no, got)
 		}
 	}
 	for _, bad := range []string{`"a`, `x`, `"\q"`, `"\ud800"`} {

@@ -152,15 +152,8 @@ func (v Value) Str() (string, bool) {
 // copy of each cost the 100k-resource plan megabytes. Do not use it on a value that
 // points into a buffer that is reused.
 func (v Value) ScalarShared() (string, bool) {
-	if v.Kind() == '"' {
-		t := bytes.TrimSpace(v)
-		if len(t) < 2 || t[len(t)-1] != '"' {
-			return v.Scalar() // malformed: Scalar says so
-		}
-		inner := t[1 : len(t)-1]
-		if bytes.IndexByte(inner, '\\') < 0 {
-			return unsafe.String(unsafe.SliceData(inner), len(inner)), true
-		}
+	if s, ok := jsonscan.SharedString(v); ok {
+		return s, true
 	}
 	return v.Scalar()
 }
