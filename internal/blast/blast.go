@@ -13,6 +13,7 @@ package blast
 
 import (
 	"cmp"
+	"hash/maphash"
 	"runtime"
 	"slices"
 	"sort"
@@ -84,12 +85,11 @@ func RetainPlanned(kb *knowledge.Base) func(resourceType string) bool {
 
 // object is a resource the search looks at: a plan change or a state instance. The
 // search holds one per change and per state instance, so it keeps only pointers to
-// what the plan and the states already hold, and its caches live in a side struct
-// allocated for the few objects that need them.
+// what the plan and the states already hold: its address and type are read from
+// them, its source is a small index, and its identifiers are kept in it. That is 72
+// bytes; copies of the three strings, and a cache pointer to a side struct took 104
+// and 64 more for most objects (12 MB on the 100k-resource plan).
 type object struct {
-	address string
-	typ     string
-	source  string // "plan" or the state file
 	// change is the plan change, nil for a state instance; res is the state
 	// instance, nil for a plan change.
 	change *plan.Change
@@ -97,8 +97,9 @@ type object struct {
 	// twin is the candidate object of the same plan change: itself for a candidate,
 	// the candidate made from the same change for a cause (nil when there is none).
 	twin *object
-	// cache holds what is worked out for the object on first use (nil until then).
-	cache *objectCache
+	// ids are the object's own identifier values (see engine.identifiers): nil until
+	// worked out, noIDs when it has none.
+	ids []identity
 	// block is the configuration block of a plan change, noBlock when the
 	// configuration does not declare it, nil until first asked.
 	block *plan.ConfigResource
@@ -106,18 +107,31 @@ type object struct {
 	// selfDepth (a replaced resource, a broken dependent), so that its own identifiers
 	// in its own values are not taken for a dependency.
 	selfCause, selfDepth int32
+	// source indexes engine.sources: 0 is "plan", then the extra states.
+	source uint32
 	// dependent is true for a plan change searched as a dependent: its planned values
 	// are searched as well as its prior ones.
 	dependent bool
 }
 
-// objectCache is what the search works out for an object once: its own identifier
-// values (see engine.identifiers) and its configuration's references to resources.
-type objectCache struct {
-	ids      []identity
-	config   []configTarget
-	resolved bool
+// address is the object's resource instance address.
+func (o *object) address() string {
+	if o.change != nil {
+		return o.change.Address
+	}
+	return o.res.Address
 }
+
+// typ is the object's resource type.
+func (o *object) typ() string {
+	if o.change != nil {
+		return o.change.Type
+	}
+	return o.res.Type
+}
+
+// sourceOf is where o comes from: "plan" or the state file.
+func (e *engine) sourceOf(o *object) string { return e.sources[o.source] }
 
 // noBlock marks an object whose configuration block is not declared.
 var noBlock = &plan.ConfigResource{}
@@ -130,7 +144,7 @@ func (e *engine) planBlock(o *object) *plan.ConfigResource {
 	}
 	if o.block == nil {
 		o.block = noBlock
-		if cr := e.plan.Config.Block(o.address); cr != nil {
+		if cr := e.plan.Config.Block(o.address()); cr != nil {
 			o.block = cr
 		}
 	}
@@ -138,13 +152,6 @@ func (e *engine) planBlock(o *object) *plan.ConfigResource {
 		return nil
 	}
 	return o.block
-}
-
-func (o *object) cached() *objectCache {
-	if o.cache == nil {
-		o.cache = &objectCache{}
-	}
-	return o.cache
 }
 
 // self is the cause index of the object itself at depth, or -1.
@@ -237,11 +244,12 @@ type engine struct {
 	plan    *plan.Plan
 	depth   int
 	objects []*object // candidates: every surviving plan change and every state instance
+	sources []string  // "plan", then each extra state's source once (object.source)
 	causes  []*cause
 
 	impacts []report.Impact
-	// seen marks impacts already reported.
-	seen map[impactKey]bool
+	// seen holds the keys of the impacts already reported.
+	seen impactSet
 	// broken marks dependents already made causes of a deeper level, per root.
 	broken map[string]bool
 	steps  map[string]bool // step ids the impacts call for
@@ -255,9 +263,61 @@ type engine struct {
 	ownCache    map[string]map[string]bool
 }
 
-// impactKey identifies an impact: root, cause, dependent (source and address), via.
+// impactSet is the set of impact keys recorded: root, cause, dependent (source and
+// address), via. It keeps each key's 64-bit hash and the position of the impact that
+// holds it (16 bytes an entry, where the five strings took 88, 5 MB on the 100k
+// plan); a key whose hash is already another key's, which is all but impossible,
+// goes in full into more.
+type impactSet struct {
+	seed maphash.Seed
+	at   map[uint64]int32
+	more map[impactKey]bool
+}
+
+// impactKey is an impact's key in full.
 type impactKey struct {
 	root, cause, source, dependent, via string
+}
+
+func newImpactSet() impactSet {
+	return impactSet{seed: maphash.MakeSeed(), at: map[uint64]int32{}}
+}
+
+func keyOf(im *report.Impact) impactKey {
+	return impactKey{im.Root, im.Cause, im.Source, im.Dependent, im.Via}
+}
+
+// hash is the hash of im's key. It only reads the set, so it runs in parallel.
+func (s *impactSet) hash(im *report.Impact) uint64 {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	for _, part := range [...]string{im.Root, im.Cause, im.Source, im.Dependent, im.Via} {
+		h.WriteString(part)
+		h.WriteByte(0)
+	}
+	return h.Sum64()
+}
+
+// add records the key of impacts[at], which hashes to h and will be at position to,
+// and reports false when it was recorded already.
+func (s *impactSet) add(h uint64, impacts []report.Impact, at, to int) bool {
+	i, ok := s.at[h]
+	if !ok {
+		s.at[h] = int32(to)
+		return true
+	}
+	k := keyOf(&impacts[at])
+	if keyOf(&impacts[i]) == k {
+		return false
+	}
+	if s.more == nil {
+		s.more = map[impactKey]bool{}
+	}
+	if s.more[k] {
+		return false
+	}
+	s.more[k] = true
+	return true
 }
 
 // configTarget is one reference of a configuration block to a resource.
@@ -290,7 +350,7 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 	if depth > MaxDepth {
 		depth = MaxDepth
 	}
-	e := &engine{kb: kb, plan: p, depth: depth, seen: map[impactKey]bool{}, broken: map[string]bool{}, steps: map[string]bool{},
+	e := &engine{kb: kb, plan: p, depth: depth, seen: newImpactSet(), broken: map[string]bool{}, steps: map[string]bool{},
 		referable: map[string]bool{}, refKeyCache: map[string]map[string]bool{}, ownCache: map[string]map[string]bool{}}
 	n := len(p.Changes)
 	for _, st := range states {
@@ -334,10 +394,16 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 			}
 		}
 	}
+	e.sources = []string{"plan"}
 	for _, st := range states {
+		src := slices.Index(e.sources, st.Source) // the same file given twice is one source
+		if src < 0 {
+			src = len(e.sources)
+			e.sources = append(e.sources, st.Source)
+		}
 		for i := range st.Resources {
 			r := &st.Resources[i]
-			slab = append(slab, object{address: r.Address, typ: r.Type, source: st.Source, res: r, selfCause: -1})
+			slab = append(slab, object{source: uint32(src), res: r, selfCause: -1})
 			e.objects = append(e.objects, &slab[len(slab)-1])
 		}
 	}
@@ -365,7 +431,7 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 // pointers into it stay valid). As a dependent its prior and planned values are
 // searched; as a cause only its prior values identify it.
 func planObject(slab *[]object, c *plan.Change, dependent bool) *object {
-	*slab = append(*slab, object{address: c.Address, typ: c.Type, source: "plan", change: c, selfCause: -1, dependent: dependent})
+	*slab = append(*slab, object{change: c, selfCause: -1, dependent: dependent})
 	return &(*slab)[len(*slab)-1]
 }
 
@@ -374,12 +440,11 @@ func planObject(slab *[]object, c *plan.Change, dependent bool) *object {
 // are read from its first value (the prior values of a plan change) without decoding
 // the rest.
 func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.IdentifierKind, attr string)) {
-	oc := o.cached()
-	if oc.ids != nil && len(oc.ids) == 0 {
+	if o.ids != nil && len(o.ids) == 0 {
 		return
 	}
-	t, known := e.kb.Type(o.typ)
-	if oc.ids == nil {
+	t, known := e.kb.Type(o.typ())
+	if o.ids == nil {
 		// Gathered on the stack and kept in a slice of their exact size: there is one
 		// per object of a large plan.
 		var buf [8]identity
@@ -406,12 +471,12 @@ func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.Ide
 				return true
 			})
 		}
-		oc.ids = noIDs
+		o.ids = noIDs
 		if len(ids) > 0 {
-			oc.ids = append(make([]identity, 0, len(ids)), ids...)
+			o.ids = append(make([]identity, 0, len(ids)), ids...)
 		}
 	}
-	for _, id := range oc.ids {
+	for _, id := range o.ids {
 		switch id.spec {
 		case specARN, specID:
 			// A type the knowledge base does not know: its arn or id, an ARN by its
@@ -437,12 +502,12 @@ func (e *engine) search(level []int, depth int) []int {
 	// The causes' own identifiers are read in parallel, then indexed in order.
 	e.parallelN(len(level), func(i int) { e.identifiers(e.causes[level[i]].obj, func(string, knowledge.IdentifierKind, string) {}) })
 	x := newIndex(2 * len(level))
-	byConfig := map[configKey][]int{}
+	byConfig := newConfigCauses(level)
 	locals := map[string]bool{} // module-relative addresses of the causes
 	targets := map[string]bool{}
-	for _, ci := range level {
+	for pos, ci := range level {
 		c := e.causes[ci]
-		targets[c.obj.typ] = true
+		targets[c.obj.typ()] = true
 		if cand := e.candidate(c.obj); cand != nil {
 			cand.selfCause, cand.selfDepth = int32(ci), int32(depth)
 		}
@@ -457,7 +522,7 @@ func (e *engine) search(level []int, depth int) []int {
 				addr = c.obj.change.ConfigAddress() // allocates
 			}
 			k := splitConfig(addr)
-			byConfig[k] = append(byConfig[k], ci)
+			byConfig.add(k, pos)
 			locals[k.local] = true
 		}
 	}
@@ -492,11 +557,13 @@ func (e *engine) search(level []int, depth int) []int {
 		e.impacts = slices.Grow(e.impacts, room)
 	}
 	e.impacts = e.impacts[:base+total]
-	keys := make([]impactKey, total)
+	keys := make([]uint64, total) // each impact's key, hashed
 	e.parallel(func(i int) {
 		for j, m := range found[i] {
 			k := first[i] + int32(j)
-			keys[k] = e.impactFor(&e.impacts[base+int(k)], e.objects[i], m, depth)
+			im := &e.impacts[base+int(k)]
+			e.impactFor(im, e.objects[i], m, depth)
+			keys[k] = e.seen.hash(im)
 		}
 	})
 	var next []int
@@ -504,7 +571,7 @@ func (e *engine) search(level []int, depth int) []int {
 	for i, o := range e.objects {
 		for j, m := range found[i] {
 			k := first[i] + int32(j)
-			if !e.record(keys[k], &e.impacts[base+int(k)]) {
+			if !e.record(keys[k], base+int(k), w) {
 				continue
 			}
 			if w != base+int(k) {
@@ -512,10 +579,10 @@ func (e *engine) search(level []int, depth int) []int {
 			}
 			im := &e.impacts[w]
 			w++
-			if depth < e.depth && im.DataLoss != string(knowledge.LossNone) && e.referable[o.typ] {
+			if depth < e.depth && im.DataLoss != string(knowledge.LossNone) && e.referable[o.typ()] {
 				rootIdx := e.causes[m.cause].root
 				root := e.causes[rootIdx]
-				key := root.obj.address + "\x00" + o.source + "\x00" + o.address
+				key := root.obj.address() + "\x00" + e.sourceOf(o) + "\x00" + o.address()
 				if !e.broken[key] && !e.isCause(o) {
 					e.broken[key] = true
 					e.causes = append(e.causes, &cause{obj: o, action: "broken", root: rootIdx, depth: depth + 1, replaced: root.replaced})
@@ -565,11 +632,11 @@ func (e *engine) parallelN(n int, fn func(i int)) {
 // references start at and its own identifying attributes.
 func (e *engine) prepare() {
 	for _, o := range e.objects {
-		if _, ok := e.ownCache[o.typ]; !ok {
-			e.refKeys(o.typ)
-			e.ownAttrs(o.typ)
-			t, known := e.kb.Type(o.typ)
-			e.referable[o.typ] = !known || len(e.kb.ReferencesTo(o.typ)) > 0 || len(t.IdentifiersOf(knowledge.KindARN)) > 0
+		if _, ok := e.ownCache[o.typ()]; !ok {
+			e.refKeys(o.typ())
+			e.ownAttrs(o.typ())
+			t, known := e.kb.Type(o.typ())
+			e.referable[o.typ()] = !known || len(e.kb.ReferencesTo(o.typ())) > 0 || len(t.IdentifiersOf(knowledge.KindARN)) > 0
 		}
 	}
 }
@@ -600,41 +667,29 @@ type match struct {
 }
 
 // matchConfig finds causes that o's configuration refers to.
-func (e *engine) matchConfig(o *object, byConfig map[configKey][]int, locals map[string]bool) []match {
-	if o.change == nil || len(byConfig) == 0 || e.plan.Config.Declared == nil {
+func (e *engine) matchConfig(o *object, byConfig *configCauses, locals map[string]bool) []match {
+	if o.change == nil || byConfig.empty() || e.plan.Config.Declared == nil {
 		return nil
 	}
-	var out []match
-	oc := o.cache
-	if oc == nil || !oc.resolved {
-		// Most blocks refer to nothing the plan deletes: look at the resources the
-		// block refers to first, and resolve per argument only when one of them may
-		// be a cause.
-		cr := e.planBlock(o)
-		if cr == nil {
-			return nil
-		}
-		may := false
-		for _, ref := range cr.References {
-			if l := resourceOf(ref); l != "" && locals[l] {
-				may = true
-				break
-			}
-		}
-		if !may {
-			return nil
-		}
-		oc = o.cached()
-		oc.config, oc.resolved = e.resolveConfig(cr), true
+	cr := e.planBlock(o)
+	if cr == nil {
+		return nil
 	}
-	for _, ct := range oc.config {
-		for _, ci := range byConfig[ct.target] {
+	// Only references to a resource named like one of this level's causes can match.
+	// They are few, so they are resolved again at each level on the stack rather than
+	// kept per object: keeping every block's resolved references cost the 100k plan
+	// 12 MB, for the tens of thousands of blocks whose module has a resource of a
+	// cause's name.
+	var buf [8]configTarget
+	var out []match
+	for _, ct := range resolveConfig(cr, locals, buf[:0]) {
+		for ci := range byConfig.causes(ct.target) {
 			c := e.causes[ci]
-			if c.obj.address == o.address && c.obj.source == o.source {
+			if c.obj.address() == o.address() && e.sourceOf(c.obj) == e.sourceOf(o) {
 				continue
 			}
 			m := match{cause: ci, via: ct.attr, foundBy: "configuration"}
-			if r := e.refFor(o.typ, ct.attr, c.obj.typ); r != nil {
+			if r := e.refFor(o.typ(), ct.attr, c.obj.typ()); r != nil {
 				m.ref, m.via = r, r.Path
 			}
 			out = append(out, m)
@@ -643,43 +698,84 @@ func (e *engine) matchConfig(o *object, byConfig map[configKey][]int, locals map
 	return out
 }
 
-// resolveConfig returns the resource references of a configuration block, each
-// attribute's references resolved to configuration addresses in the block's module,
-// in attribute order.
-func (e *engine) resolveConfig(cr *plan.ConfigResource) []configTarget {
+// resolveConfig appends to ts the resource references of a configuration block whose
+// module-relative address is in locals, each resolved to a configuration address in
+// the block's module, deduplicated and ordered by attribute, then address.
+func resolveConfig(cr *plan.ConfigResource, locals map[string]bool, ts []configTarget) []configTarget {
 	if len(cr.AttributeReferences) == 0 {
-		return nil
+		return ts
 	}
-	prefix := modulePath(cr.Address)
-	var ts []configTarget
+	var prefix string
 	for _, ar := range cr.AttributeReferences {
 		attr := ar.Attribute
 		for _, ref := range ar.References {
 			local := resourceOf(ref)
-			if local == "" {
+			if local == "" || !locals[local] {
 				continue
 			}
-			t := configTarget{attr: attr, target: configKey{module: prefix, local: local}}
-			dup := false
-			for _, u := range ts {
-				if u == t {
-					dup = true
-				}
+			if prefix == "" {
+				prefix = modulePath(cr.Address)
 			}
-			if !dup {
+			t := configTarget{attr: attr, target: configKey{module: prefix, local: local}}
+			if !slices.Contains(ts, t) {
 				ts = append(ts, t)
 			}
 		}
 	}
 	if len(ts) > 1 {
-		sort.Slice(ts, func(i, j int) bool {
-			if ts[i].attr != ts[j].attr {
-				return ts[i].attr < ts[j].attr
+		slices.SortFunc(ts, func(a, b configTarget) int {
+			if c := strings.Compare(a.attr, b.attr); c != 0 {
+				return c
 			}
-			return ts[i].target.local < ts[j].target.local
+			return strings.Compare(a.target.local, b.target.local)
 		})
 	}
 	return ts
+}
+
+// configCauses are one level's causes by configuration address, each address's in
+// level order. The lists are chained through next, which costs 4 bytes per cause
+// instead of a slice per address (45k of them on the 100k plan).
+type configCauses struct {
+	ends  map[configKey]chainEnds
+	next  []int32 // per position in level: the next with the same address, -1 ends
+	level []int
+}
+
+// chainEnds are the first and last positions in level of one address's causes.
+type chainEnds struct{ first, last int32 }
+
+func newConfigCauses(level []int) *configCauses {
+	return &configCauses{ends: make(map[configKey]chainEnds, len(level)), next: make([]int32, len(level)), level: level}
+}
+
+// add files the cause at position i of the level under k; positions are added in
+// level order.
+func (cc *configCauses) add(k configKey, i int) {
+	cc.next[i] = -1
+	if ce, ok := cc.ends[k]; ok {
+		cc.next[ce.last] = int32(i)
+		cc.ends[k] = chainEnds{ce.first, int32(i)}
+		return
+	}
+	cc.ends[k] = chainEnds{int32(i), int32(i)}
+}
+
+func (cc *configCauses) empty() bool { return len(cc.ends) == 0 }
+
+// causes yields the cause indexes filed under k, in level order.
+func (cc *configCauses) causes(k configKey) func(yield func(int) bool) {
+	return func(yield func(int) bool) {
+		ce, ok := cc.ends[k]
+		if !ok {
+			return
+		}
+		for i := ce.first; i >= 0; i = cc.next[i] {
+			if !yield(cc.level[i]) {
+				return
+			}
+		}
+	}
 }
 
 // refFor is the knowledge reference of a dependent type that starts at a top-level
@@ -709,10 +805,10 @@ func (e *engine) refFor(depType, attr, targetType string) *knowledge.Reference {
 // indexed value are decoded.
 func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, depth int) []match {
 	var out []match
-	t, known := e.kb.Type(o.typ)
-	refKeys := e.refKeys(o.typ)
+	t, known := e.kb.Type(o.typ())
+	refKeys := e.refKeys(o.typ())
 	relevant := known && e.refsTarget(t, targets)
-	own := e.ownAttrs(o.typ)
+	own := e.ownAttrs(o.typ())
 	var buf [2]plan.Value
 	var pathBuf []byte
 	for _, v := range o.values(&buf) {
@@ -773,7 +869,7 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 			for _, val := range r.ValuesIn(attr) {
 				x.lookup(val, func(value string, h hit) {
 					c := e.causes[h.cause]
-					if !containsKind(r.Via, h.kind) || !containsType(r.Targets, c.obj.typ) || e.self(o, c, value) {
+					if !containsKind(r.Via, h.kind) || !containsType(r.Targets, c.obj.typ()) || e.self(o, c, value) {
 						return
 					}
 					// A plain attribute must hold the identifier itself (or, for an
@@ -842,10 +938,10 @@ func (e *engine) ownAttrs(typ string) map[string]bool {
 // self reports whether o is the cause itself, seen again (the create half of its own
 // replace, or the same object in an extra state).
 func (e *engine) self(o *object, c *cause, value string) bool {
-	if o.address == c.obj.address && o.source == c.obj.source {
+	if o.address() == c.obj.address() && e.sourceOf(o) == e.sourceOf(c.obj) {
 		return true
 	}
-	if o.typ != c.obj.typ {
+	if o.typ() != c.obj.typ() {
 		return false
 	}
 	same := false
@@ -863,7 +959,7 @@ func (e *engine) withHazard(m match) match {
 	if m.kind != knowledge.KindUniqueID {
 		return m
 	}
-	t, ok := e.kb.Type(e.causes[m.cause].obj.typ)
+	t, ok := e.kb.Type(e.causes[m.cause].obj.typ())
 	if !ok {
 		return m
 	}
@@ -894,10 +990,10 @@ func (e *engine) keep(o *object, found []match) []match {
 		if m.ref == nil && explained[m.cause] {
 			continue
 		}
-		key := strings.Join([]string{e.causes[m.cause].obj.address, m.via}, "\x00")
+		key := strings.Join([]string{e.causes[m.cause].obj.address(), m.via}, "\x00")
 		if m.ref == nil {
 			// One generic impact per cause is enough.
-			key = e.causes[m.cause].obj.address
+			key = e.causes[m.cause].obj.address()
 		}
 		if i, ok := best[key]; ok {
 			if out[i].foundBy == "configuration" && m.foundBy == "identifier" {
@@ -913,28 +1009,30 @@ func (e *engine) keep(o *object, found []match) []match {
 	return out
 }
 
-// impactFor turns a match into the impact im and returns the key it is recorded
-// under. It only reads the engine, so it runs in parallel.
-func (e *engine) impactFor(im *report.Impact, o *object, m match, depth int) impactKey {
+// impactFor turns a match into the impact im. It only reads the engine, so it runs
+// in parallel.
+func (e *engine) impactFor(im *report.Impact, o *object, m match, depth int) {
 	c := e.causes[m.cause]
 	root := e.causes[c.root]
 	*im = report.Impact{
-		Cause: c.obj.address, CauseType: c.obj.typ, CauseAction: c.action, Root: root.obj.address, Depth: depth,
-		Dependent: o.address, Type: o.typ, Source: o.source, Via: m.via, FoundBy: m.foundBy,
+		Cause: c.obj.address(), CauseType: c.obj.typ(), CauseAction: c.action, Root: root.obj.address(), Depth: depth,
+		Dependent: o.address(), Type: o.typ(), Source: e.sourceOf(o), Via: m.via, FoundBy: m.foundBy,
 	}
-	if t, ok := e.kb.Type(o.typ); ok {
+	if t, ok := e.kb.Type(o.typ()); ok {
 		im.Service = t.Service
 	}
 	if m.identifier != "" && !c.obj.sensitive(m.kindAttr(e, c)) {
 		im.Identifier, im.IdentifierKind = m.identifier, string(m.kind)
 	}
-	var steps []string
+	// The steps are the reference's (or the generic ones) then the hazard's: two
+	// lists read in turn, not joined into a new one for each of the 26k impacts.
+	var steps, hazardSteps []string
 	if m.ref != nil {
 		im.Impact = m.ref.Impact
 		im.DataLoss = string(m.ref.DataLoss.Class)
 		im.Window = m.ref.DataLoss.Window
 		im.Detail = m.ref.DataLoss.Detail
-		steps = append(steps, m.ref.Recovery...)
+		steps = m.ref.Recovery
 	} else {
 		im.Impact, steps = e.generic(c, m)
 		im.DataLoss = string(knowledge.LossAvailability)
@@ -944,31 +1042,32 @@ func (e *engine) impactFor(im *report.Impact, o *object, m match, depth int) imp
 		if m.ref == nil {
 			im.Impact = m.hazard.Text
 		}
-		steps = append(steps, m.hazard.Recovery...)
+		hazardSteps = m.hazard.Recovery
 	}
-	for _, id := range steps {
-		s, ok := e.kb.Step(id)
-		if !ok || !s.AppliesTo(root.replaced) || contains(im.Recovery, id) {
-			continue
+	for _, list := range [2][]string{steps, hazardSteps} {
+		for _, id := range list {
+			s, ok := e.kb.Step(id)
+			if !ok || !s.AppliesTo(root.replaced) || contains(im.Recovery, id) {
+				continue
+			}
+			if depth > 1 && len(s.When) > 0 {
+				// Beyond depth 1 the cause is broken, not deleted: recreating it is not
+				// a step; the root's own recovery is.
+				continue
+			}
+			im.Recovery = append(im.Recovery, id)
 		}
-		if depth > 1 && len(s.When) > 0 {
-			// Beyond depth 1 the cause is broken, not deleted: recreating it is not a
-			// step; the root's own recovery is.
-			continue
-		}
-		im.Recovery = append(im.Recovery, id)
 	}
-	return impactKey{root.obj.address, c.obj.address, o.source, o.address, m.via}
 }
 
-// record notes an impact under its key, and reports false when the same one was
-// recorded already.
-func (e *engine) record(key impactKey, im *report.Impact) bool {
-	if e.seen[key] {
+// record notes the impact at e.impacts[at], whose key hashes to h, as the one that
+// will be moved to e.impacts[to], and reports false when the same one was recorded
+// already.
+func (e *engine) record(h uint64, at, to int) bool {
+	if !e.seen.add(h, e.impacts, at, to) {
 		return false
 	}
-	e.seen[key] = true
-	for _, id := range im.Recovery {
+	for _, id := range e.impacts[at].Recovery {
 		e.steps[id] = true
 	}
 	return true
@@ -991,11 +1090,11 @@ func (e *engine) generic(c *cause, m match) (string, []string) {
 	var how string
 	switch {
 	case m.foundBy == "configuration":
-		how = "its configuration refers to " + c.obj.address
+		how = "its configuration refers to " + c.obj.address()
 	case m.kind == knowledge.KindUniqueID:
-		how = "it holds the unique id of " + c.obj.address
+		how = "it holds the unique id of " + c.obj.address()
 	default:
-		how = "it refers to " + c.obj.address + " by " + strings.ToUpper(string(m.kind))
+		how = "it refers to " + c.obj.address() + " by " + strings.ToUpper(string(m.kind))
 	}
 	what := "will fail when it is gone"
 	if c.action == "replaced" {
@@ -1003,14 +1102,19 @@ func (e *engine) generic(c *cause, m match) (string, []string) {
 	} else if c.action == "broken" {
 		what = "is affected while it does not work"
 	}
-	text := "Refers to " + c.obj.address + " (" + how + " in " + m.via + "); " + what + ". hiyari has no knowledge of " + displayType(e, c.obj.typ) + " dependencies of this type; check what it does with the reference."
-	var steps []string
-	if c.obj.typ == "aws_iam_role" {
-		steps = append(steps, "iam-recreate-role")
+	text := "Refers to " + c.obj.address() + " (" + how + " in " + m.via + "); " + what + ". hiyari has no knowledge of " + displayType(e, c.obj.typ()) + " dependencies of this type; check what it does with the reference."
+	if c.obj.typ() == "aws_iam_role" {
+		return text, genericRoleSteps
 	}
-	steps = append(steps, "terraform-recreate-deleted")
-	return text, steps
+	return text, genericSteps
 }
+
+// The recovery steps of a dependency the knowledge base does not describe, on a role
+// and on anything else; shared, never written to.
+var (
+	genericRoleSteps = []string{"iam-recreate-role", "terraform-recreate-deleted"}
+	genericSteps     = []string{"terraform-recreate-deleted"}
+)
 
 func displayType(e *engine, typ string) string {
 	if t, ok := e.kb.Type(typ); ok {
@@ -1035,10 +1139,18 @@ func classRank(c string) int {
 }
 
 func (e *engine) finish(res *Result) {
+	// order is the position of each root among the causes (the last of the same
+	// address, should two share one), for the roots the impacts name only.
 	order := map[string]int{}
+	for k := range e.impacts {
+		order[e.impacts[k].Root] = 0
+	}
 	for i, c := range e.causes {
-		if c.depth == 1 {
-			order[c.obj.address] = i
+		if c.depth != 1 {
+			continue
+		}
+		if _, ok := order[c.obj.address()]; ok {
+			order[c.obj.address()] = i
 		}
 	}
 	// Impacts are large: the sort orders their indexes, comparing in place, and the
@@ -1072,16 +1184,19 @@ func (e *engine) finish(res *Result) {
 	if res.Impacts == nil {
 		res.Impacts = []report.Impact{}
 	}
+	// The impacts are in root order now, each root's together: the roots are counted
+	// as they change.
 	type dep struct{ source, address string }
-	causes := map[string]bool{}
-	deps := map[dep]bool{}
+	deps := make(map[dep]struct{}, len(res.Impacts))
 	for k := range res.Impacts {
 		im := &res.Impacts[k]
-		causes[im.Root] = true
-		deps[dep{im.Source, im.Dependent}] = true
+		if k == 0 || im.Root != res.Impacts[k-1].Root {
+			res.Summary.Causes++
+		}
+		deps[dep{im.Source, im.Dependent}] = struct{}{}
 		res.Summary.ByClass[im.DataLoss]++
 	}
-	res.Summary.Causes, res.Summary.Dependents = len(causes), len(deps)
+	res.Summary.Dependents = len(deps)
 	res.Runbook = e.runbook(res.Impacts)
 }
 
@@ -1131,16 +1246,26 @@ func (e *engine) runbook(impacts []report.Impact) []report.Step {
 	for i, s := range out {
 		pos[s.ID] = i
 	}
-	type stepFor struct{ step, dependent string }
-	added := map[stepFor]bool{}
+	type stepFor struct {
+		step      int
+		dependent string
+	}
+	n := 0
+	for k := range impacts {
+		n += len(impacts[k].Recovery)
+	}
+	added := make(map[stepFor]struct{}, n)
 	for k := range impacts {
 		im := &impacts[k]
 		for _, id := range im.Recovery {
 			i, ok := pos[id]
-			if !ok || added[stepFor{id, im.Dependent}] {
+			if !ok {
 				continue
 			}
-			added[stepFor{id, im.Dependent}] = true
+			if _, dup := added[stepFor{i, im.Dependent}]; dup {
+				continue
+			}
+			added[stepFor{i, im.Dependent}] = struct{}{}
 			out[i].For = append(out[i].For, im.Dependent)
 		}
 	}

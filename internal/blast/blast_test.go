@@ -191,6 +191,70 @@ func TestExtraStates(t *testing.T) {
 	}
 }
 
+// The same state given twice is one source: its dependent is reported once and
+// counted once.
+func TestExtraStateGivenTwice(t *testing.T) {
+	doc := planJSON(t, []rc{role("delete")}, nil)
+	st := &state.State{Source: "other.tfstate", Resources: []state.Resource{
+		{Address: "aws_sqs_queue_policy.p", Type: "aws_sqs_queue_policy", Mode: "managed", Attributes: plan.Value(`{"id":"q","policy":"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"` + roleARN + `\"},\"Action\":\"sqs:SendMessage\"}]}"}`)},
+	}}
+	again := &state.State{Source: st.Source, Resources: slices.Clone(st.Resources)}
+	res := analyze(t, doc, st, again)
+	if len(res.Impacts) != 1 || res.Impacts[0].Source != "other.tfstate" {
+		t.Errorf("impacts = %+v, want the queue policy once", briefs(res.Impacts))
+	}
+	if res.Summary.Dependents != 1 || res.Summary.Causes != 1 {
+		t.Errorf("summary = %+v, want 1 cause and 1 dependent", res.Summary)
+	}
+}
+
+// Two different keys with the same hash are both recorded; each is then found again,
+// whichever of them the hash points at.
+func TestImpactSetCollision(t *testing.T) {
+	impacts := []report.Impact{
+		{Root: "r", Cause: "r", Source: "plan", Dependent: "a", Via: "role"},
+		{Root: "r", Cause: "r", Source: "plan", Dependent: "b", Via: "role"},
+		{Root: "r", Cause: "r", Source: "plan", Dependent: "a", Via: "role"},
+		{Root: "r", Cause: "r", Source: "plan", Dependent: "b", Via: "role"},
+		{Root: "r", Cause: "r", Source: "other.tfstate", Dependent: "a", Via: "role"},
+	}
+	s := newImpactSet()
+	const h = 42 // every key gets the same hash
+	for i, want := range []bool{true, true, false, false, true} {
+		if got := s.add(h, impacts, i, i); got != want {
+			t.Errorf("add(impact %d) = %v, want %v", i, got, want)
+		}
+	}
+	if s.hash(&impacts[0]) != s.hash(&impacts[2]) || s.hash(&impacts[0]) == s.hash(&impacts[1]) {
+		t.Error("hash: equal keys must hash alike and these different ones apart")
+	}
+}
+
+// A level's causes filed by configuration address come back in level order.
+func TestConfigCauses(t *testing.T) {
+	level := []int{10, 11, 12, 13, 14}
+	cc := newConfigCauses(level)
+	if !cc.empty() {
+		t.Fatal("new set is not empty")
+	}
+	a, b := configKey{"module.x", "aws_iam_role.r"}, configKey{"", "aws_iam_role.r"}
+	cc.add(a, 0)
+	cc.add(b, 1)
+	cc.add(a, 2)
+	cc.add(a, 4)
+	for _, tc := range []struct {
+		k    configKey
+		want []int
+	}{{a, []int{10, 12, 14}}, {b, []int{11}}, {configKey{"", "aws_s3_bucket.b"}, nil}} {
+		if got := slices.Collect(cc.causes(tc.k)); !slices.Equal(got, tc.want) {
+			t.Errorf("causes(%v) = %v, want %v", tc.k, got, tc.want)
+		}
+	}
+	for range cc.causes(a) {
+		break // stopping early must not panic
+	}
+}
+
 func TestIndexLookup(t *testing.T) {
 	x := newIndex(0)
 	x.add("arn:aws:logs:us-east-1:1:log-group:/ecs/api", hit{cause: 0, kind: knowledge.KindARN})
