@@ -19,7 +19,6 @@ func (massDeletion) Summary() string {
 func (r massDeletion) Check(in *Input) []report.Finding {
 	cfg := in.Config.Rules.MassDeletion
 	destroyed, existing := 0, 0
-	var addrs []string
 	for _, c := range in.Plan.Changes {
 		if c.Mode != "managed" {
 			continue
@@ -29,7 +28,6 @@ func (r massDeletion) Check(in *Input) []report.Finding {
 		}
 		if c.Actions.Destroys() {
 			destroyed++
-			addrs = append(addrs, c.Address)
 		}
 	}
 	prior := existing
@@ -52,6 +50,13 @@ func (r massDeletion) Check(in *Input) []report.Finding {
 		sev = report.High
 	default:
 		return nil
+	}
+	// The addresses are gathered once the finding stands, into a list of their number.
+	addrs := make([]string, 0, destroyed)
+	for _, c := range in.Plan.Changes {
+		if c.Mode == "managed" && c.Actions.Destroys() {
+			addrs = append(addrs, c.Address)
+		}
 	}
 	return []report.Finding{{
 		Severity:  sev,

@@ -37,6 +37,11 @@ func (r undeclaredResourceDeleted) Check(in *Input) []report.Finding {
 		if c.Mode != "managed" || !c.Actions.Delete() || !undeclared(in.Plan, c) {
 			continue
 		}
+		if addrs == nil {
+			// Room for every deletion: a wrong-state plan has tens of thousands, and a
+			// list grown by doubling copies them about twice over.
+			addrs = make([]string, 0, managedDeletes(in.Plan))
+		}
 		addrs = append(addrs, c.Address)
 		modules[plan.ModulePath(c.ConfigAddress())]++
 	}
@@ -68,4 +73,15 @@ func (r undeclaredResourceDeleted) Check(in *Input) []report.Finding {
 		Evidence:    ev,
 		Remediation: "If this pull request removed these blocks, acknowledge the finding in .hiyari.yaml. If it did not, the configuration is planned against a state it does not own (another environment's backend key or workspace): do not apply.",
 	}}
+}
+
+// managedDeletes counts the plan's deletions of managed resources.
+func managedDeletes(p *plan.Plan) int {
+	n := 0
+	for _, c := range p.Changes {
+		if c.Mode == "managed" && c.Actions.Delete() {
+			n++
+		}
+	}
+	return n
 }
