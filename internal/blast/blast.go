@@ -506,7 +506,7 @@ func (e *engine) search(level []int, depth int) []int {
 		n += len(e.causes[ci].obj.ids)
 	}
 	x := newIndex(n) // sized for every identifier: a growing index copies itself
-	
+
 	byConfig := newConfigCauses(level)
 	locals := map[string]bool{} // module-relative addresses of the causes
 	targets := map[string]bool{}
