@@ -157,44 +157,52 @@ func (c *Change) AfterAttr(name string) Value {
 	return c.attrs.after.lookup(c.After, name)
 }
 
-// attrIndexes are the attribute indexes of a change's prior and planned values.
+// attrIndexes are the attribute indexes of a change's prior and planned values:
+// 48 bytes and nothing for the collector to scan beyond two slices (a struct of flags
+// and two slices per value took 112; most changes of a large plan get one).
 type attrIndexes struct {
 	before, after attrIndex
 }
 
 // attrIndex locates the top-level attributes of one object value: for each attribute,
 // four offsets into the value (name start and end inside its quotes, value start and
-// end). A map would cost a kilobyte per change.
-type attrIndex struct {
-	built bool
-	small []uint16 // the offsets of a value shorter than 64 KiB
-	large []uint32 // the offsets of a longer one
-}
+// end). For a value shorter than 64 KiB each offset is one element; for a longer one
+// it is two, the low half first. It is nil until built (empty once built for a value
+// without attributes). A map would cost a kilobyte per change.
+type attrIndex []uint16
 
 func (x *attrIndex) lookup(b Value, name string) Value {
-	if !x.built {
-		x.built = true
+	wide := len(b) > 0xFFFF
+	if *x == nil {
 		var buf [4 * 64]uint32
 		offs := b.memberOffsets(buf[:0])
-		if len(b) <= 0xFFFF {
-			x.small = make([]uint16, len(offs))
-			for i, o := range offs {
-				x.small[i] = uint16(o)
-			}
-		} else {
-			x.large = append([]uint32(nil), offs...)
+		n := len(offs)
+		if wide {
+			n *= 2
 		}
+		ix := make(attrIndex, n) // not nil even when n is 0: built
+		for i, o := range offs {
+			if wide {
+				ix[2*i], ix[2*i+1] = uint16(o), uint16(o>>16)
+			} else {
+				ix[i] = uint16(o)
+			}
+		}
+		*x = ix
 	}
-	if x.small != nil {
-		return attrAt(b, x.small, name)
+	ix := *x
+	if !wide {
+		for i := 0; i+3 < len(ix); i += 4 {
+			if string(b[ix[i]:ix[i+1]]) == name {
+				return b[ix[i+2]:ix[i+3]:ix[i+3]]
+			}
+		}
+		return nil
 	}
-	return attrAt(b, x.large, name)
-}
-
-func attrAt[T uint16 | uint32](b Value, offs []T, name string) Value {
-	for i := 0; i+3 < len(offs); i += 4 {
-		if string(b[offs[i]:offs[i+1]]) == name {
-			return b[offs[i+2]:offs[i+3]:offs[i+3]]
+	at := func(k int) uint32 { return uint32(ix[2*k]) | uint32(ix[2*k+1])<<16 }
+	for k := 0; 2*k+7 < len(ix); k += 4 {
+		if string(b[at(k):at(k+1)]) == name {
+			return b[at(k+2):at(k+3):at(k+3)]
 		}
 	}
 	return nil

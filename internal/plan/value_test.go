@@ -212,6 +212,29 @@ func TestBeforeAttr(t *testing.T) {
 	}
 }
 
+// The attribute index agrees with Get on a value under 64 KiB, on a longer one (whose
+// offsets take two elements each) and on an object without attributes, and on a
+// second lookup as on the first.
+func TestAttrIndexWideAndEmpty(t *testing.T) {
+	long := strings.Repeat("x", 70_000)
+	wide := Value(`{"pad":"` + long + `","name":"after-the-pad","tags":{"Env":"dev"},"n":7}`)
+	narrow := Value(`{"name":"n","tags":{"Env":"dev"},"n":7}`)
+	for _, v := range []Value{narrow, wide, Value(`{}`)} {
+		c := &Change{Before: v, After: v}
+		for range 2 {
+			for _, name := range []string{"pad", "name", "tags", "n", "missing"} {
+				want := v.Get(name)
+				if got := c.BeforeAttr(name); string(got) != string(want) {
+					t.Errorf("%d-byte value: BeforeAttr(%s) = %.40s, want %.40s", len(v), name, got, want)
+				}
+				if got := c.AfterAttr(name); string(got) != string(want) {
+					t.Errorf("%d-byte value: AfterAttr(%s) = %.40s, want %.40s", len(v), name, got, want)
+				}
+			}
+		}
+	}
+}
+
 func TestScalarShared(t *testing.T) {
 	for _, raw := range []string{`"plain"`, `""`, `"`, `"open`, `"esc\"aped\u0041"`, `12.5`, `true`, `false`, `null`, `{"a":"b"}`, `["x"]`, ` "spaced" `, ``} {
 		v := Value(raw)
