@@ -110,6 +110,17 @@ func (a Actions) Kind() Kind {
 
 // String renders the actions as Terraform's list does, e.g. "delete,create".
 func (a Actions) String() string {
+	// A report lists every change's actions: the usual lists cost no allocation.
+	switch {
+	case len(a) == 1:
+		return string(a[0])
+	case a.is(ActionDelete, ActionCreate):
+		return "delete,create"
+	case a.is(ActionCreate, ActionDelete):
+		return "create,delete"
+	case a.is(ActionForget, ActionCreate):
+		return "forget,create"
+	}
 	parts := make([]string, len(a))
 	for i, x := range a {
 		parts[i] = string(x)

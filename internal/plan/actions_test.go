@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -91,6 +92,23 @@ func TestActionsString(t *testing.T) {
 	} {
 		if got := tc.in.String(); got != tc.want {
 			t.Errorf("%#v.String() = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// String is the actions joined by commas, whether the list is one it names without
+// building (the usual ones) or not.
+func TestActionsStringJoins(t *testing.T) {
+	for _, a := range []Actions{
+		nil, {ActionCreate}, {ActionDelete, ActionCreate}, {ActionCreate, ActionDelete}, {ActionForget, ActionCreate},
+		{ActionCreate, ActionCreate}, {ActionDelete, ActionForget}, {ActionRead, ActionUpdate, ActionNoOp},
+	} {
+		parts := make([]string, len(a))
+		for i, x := range a {
+			parts[i] = string(x)
+		}
+		if got, want := a.String(), strings.Join(parts, ","); got != want {
+			t.Errorf("%#v.String() = %q, want %q", a, got, want)
 		}
 	}
 }

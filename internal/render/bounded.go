@@ -148,7 +148,7 @@ func MarkdownBounded(w io.Writer, rep *report.Report, b Bounds) (Fit, error) {
 	critical, others := splitCritical(rep.Findings)
 	steps := []func() (string, int, bool){
 		func() (string, int, bool) {
-			return shrink(func(l *layout, k int) { l.changes = k }, 0, len(rep.Changes))
+			return shrink(func(l *layout, k int) { l.changes = k }, 0, rep.NumChanges())
 		},
 		func() (string, int, bool) { return shrink(func(l *layout, k int) { l.drift = k }, 0, len(rep.Drift)) },
 		func() (string, int, bool) { return toggle(func(l *layout) { l.lowEvidence = false }) },
@@ -192,7 +192,7 @@ func MarkdownBounded(w io.Writer, rep *report.Report, b Bounds) (Fit, error) {
 		{func(l *layout, k int) { l.blast = k }, func(l layout) int { return l.blast }, min(blastKeep, len(rep.BlastRadius))},
 		{func(l *layout, k int) { l.others = k }, func(l layout) int { return l.others }, len(others)},
 		{func(l *layout, k int) { l.blast = k }, func(l layout) int { return l.blast }, len(rep.BlastRadius)},
-		{func(l *layout, k int) { l.changes = k }, func(l layout) int { return l.changes }, len(rep.Changes)},
+		{func(l *layout, k int) { l.changes = k }, func(l layout) int { return l.changes }, rep.NumChanges()},
 		{func(l *layout, k int) { l.drift = k }, func(l layout) int { return l.drift }, len(rep.Drift)},
 	}
 	for _, step := range steps {
@@ -268,7 +268,7 @@ func omissions(rep *report.Report, l layout) []string {
 			out = append(out, fmt.Sprintf("%s of %s %s", thousands(n-k), thousands(n), what))
 		}
 	}
-	partial(l.changes, len(rep.Changes), "changes")
+	partial(l.changes, rep.NumChanges(), "changes")
 	partial(l.drift, len(rep.Drift), "drift entries")
 	count := func(fs []report.Finding, keep func(report.Finding) bool) int {
 		n := 0

@@ -40,6 +40,11 @@ func JSON(w io.Writer, rep *report.Report, _ Options) error {
 
 // serialJSON is JSON through one json.MarshalWrite call: the reference JSON must match.
 func serialJSON(w io.Writer, rep *report.Report) error {
+	if rep.ChangesOnDemand() {
+		whole := *rep
+		whole.Changes = rep.ChangeRange(0, rep.NumChanges())
+		rep = &whole
+	}
 	if err := json.MarshalWrite(w, rep, jsonOptions); err != nil {
 		return err
 	}
@@ -71,8 +76,21 @@ func writeObject(w *bufio.Writer, v reflect.Value, ring *bufferRing) error {
 		}
 		first = false
 		fmt.Fprintf(w, "\n  %q: ", name)
+		if rep, ok := v.Addr().Interface().(*report.Report); ok && sf.Name == "Changes" && rep.ChangesOnDemand() {
+			// A change list made on demand is made a chunk at a time as it is encoded.
+			n := rep.NumChanges()
+			if n < parallelMin {
+				fv = reflect.ValueOf(rep.ChangeRange(0, n))
+			} else {
+				if err := writeList(w, n, fv.Type().Elem(), changeChunks(rep, ring.workers), ring); err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		if fv.Kind() == reflect.Slice && fv.Len() >= parallelMin {
-			if err := writeList(w, fv, ring); err != nil {
+			part := func(_, lo, hi int) reflect.Value { return fv.Slice(lo, hi) }
+			if err := writeList(w, fv.Len(), fv.Type().Elem(), part, ring); err != nil {
 				return err
 			}
 			continue
@@ -100,11 +118,27 @@ func emptyJSON(v reflect.Value) bool {
 	return false
 }
 
-// writeList writes a long list at depth 1. Chunks of it are encoded on every core
-// while the chunks before them are written, in order; at most a few chunks are in
-// memory at once, so memory stays flat however long the list.
-func writeList(w *bufio.Writer, list reflect.Value, ring *bufferRing) error {
-	n := list.Len()
+// changeChunks gives the parts of a change list made on demand: each worker makes
+// its chunk in its own buffer, used again for its next chunk, so the list costs a
+// chunk per worker, not its length.
+func changeChunks(rep *report.Report, workers int) func(worker, lo, hi int) reflect.Value {
+	bufs := make([][]report.Change, workers)
+	return func(worker, lo, hi int) reflect.Value {
+		if cap(bufs[worker]) < hi-lo {
+			bufs[worker] = make([]report.Change, listChunk)
+		}
+		b := bufs[worker][:hi-lo]
+		rep.FillChanges(lo, b)
+		return reflect.ValueOf(b)
+	}
+}
+
+// writeList writes a long list of n elements of type elem at depth 1; part(worker,
+// lo, hi) gives the elements lo to hi as a slice, which the worker encodes before it
+// asks for its next part. Chunks of it are encoded on every core while the chunks
+// before them are written, in order; at most a few chunks are in memory at once, so
+// memory stays flat however long the list.
+func writeList(w *bufio.Writer, n int, elem reflect.Type, part func(worker, lo, hi int) reflect.Value, ring *bufferRing) error {
 	workers := ring.workers
 	type chunk struct {
 		lo, hi int
@@ -133,16 +167,17 @@ func writeList(w *bufio.Writer, list reflect.Value, ring *bufferRing) error {
 			}
 		}
 	}()
-	fast := fastEncoderFor(list.Type().Elem())
-	for range workers {
+	fast := fastEncoderFor(elem)
+	for worker := range workers {
 		go func() {
 			for c := range jobs {
+				chunk := part(worker, c.lo, c.hi)
 				if fast != nil {
-					c.out, c.err = fastChunk(ring, fast, list, c.lo, c.hi)
+					c.out, c.err = fastChunk(ring, fast, chunk, 0, chunk.Len())
 				} else {
 					// A slice of the list encodes as "[\n    e,\n    e\n  ]" at depth 1.
 					buf := bytes.NewBuffer(ring.get())
-					c.err = json.MarshalWrite(buf, list.Slice(c.lo, c.hi).Interface(), jsonOptions, jsontext.WithIndentPrefix("  "))
+					c.err = json.MarshalWrite(buf, chunk.Interface(), jsonOptions, jsontext.WithIndentPrefix("  "))
 					c.out = [][]byte{bytes.TrimSuffix(bytes.TrimPrefix(buf.Bytes(), []byte("[")), []byte("\n  ]"))}
 				}
 				close(c.done)

@@ -73,7 +73,7 @@ func TestFastEncoderEqualsMarshalWrite(t *testing.T) {
 			}
 			var got bytes.Buffer
 			w := bufio.NewWriter(&got)
-			if err := writeList(w, s, newBufferRing()); err != nil {
+			if err := writeList(w, s.Len(), typ.Elem(), func(_, lo, hi int) reflect.Value { return s.Slice(lo, hi) }, newBufferRing()); err != nil {
 				t.Fatal(err)
 			}
 			w.Flush()
@@ -92,7 +92,7 @@ func TestFastEncoderEqualsMarshalWrite(t *testing.T) {
 func TestFastEncoderInvalidUTF8(t *testing.T) {
 	s := reflect.ValueOf([]report.Change{{Address: "aws_s3_bucket.\xff"}})
 	w := bufio.NewWriter(&bytes.Buffer{})
-	err := writeList(w, s, newBufferRing())
+	err := writeList(w, s.Len(), s.Type().Elem(), func(_, lo, hi int) reflect.Value { return s.Slice(lo, hi) }, newBufferRing())
 	if err == nil {
 		t.Fatal("want an error for invalid UTF-8")
 	}

@@ -169,16 +169,22 @@ func writeMarkdown(w io.Writer, rep *report.Report, l layout, b Bounds) {
 		}
 	}
 
-	if len(rep.Changes) > 0 {
-		n := shown(l.changes, len(rep.Changes))
+	if total := rep.NumChanges(); total > 0 {
+		n := shown(l.changes, total)
 		if n > 0 {
-			fmt.Fprintf(w, "<details><summary>Changes (%d)</summary>\n\n", len(rep.Changes))
+			fmt.Fprintf(w, "<details><summary>Changes (%d)</summary>\n\n", total)
 			fmt.Fprintln(w, "| action | address | reason |")
 			fmt.Fprintln(w, "|---|---|---|")
-			for _, c := range rep.Changes[:n] {
-				if stopped(w) {
-					return
+			shownSoFar, quit := 0, false
+			rep.EachChange(func(c report.Change) bool {
+				if shownSoFar == n {
+					return false
 				}
+				if stopped(w) {
+					quit = true
+					return false
+				}
+				shownSoFar++
 				addr := cell(code(c.Address))
 				if c.PreviousAddress != "" {
 					addr += " ← " + cell(code(c.PreviousAddress))
@@ -188,9 +194,13 @@ func writeMarkdown(w io.Writer, rep *report.Report, l layout, b Bounds) {
 					action += " (import)"
 				}
 				fmt.Fprintf(w, "| %s | %s | %s |\n", action, addr, mdText(c.ActionReason))
+				return true
+			})
+			if quit {
+				return
 			}
-			if n < len(rep.Changes) {
-				fmt.Fprintf(w, "\n… and %d more changes (full report).\n", len(rep.Changes)-n)
+			if n < total {
+				fmt.Fprintf(w, "\n… and %d more changes (full report).\n", total-n)
 			}
 			fmt.Fprint(w, "\n</details>\n\n")
 		}

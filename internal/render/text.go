@@ -90,9 +90,9 @@ func Text(w io.Writer, rep *report.Report, opts Options) error {
 		fmt.Fprintf(bw, "           %s\n", paint(ansiDim, f.DocURL))
 	}
 	textBlast(bw, rep, paint)
-	if len(rep.Changes) > 0 {
-		fmt.Fprintf(bw, "\nChanges (%d):\n", len(rep.Changes))
-		for _, c := range rep.Changes {
+	if n := rep.NumChanges(); n > 0 {
+		fmt.Fprintf(bw, "\nChanges (%d):\n", n)
+		rep.EachChange(func(c report.Change) bool {
 			line := fmt.Sprintf("  %-24s %s", c.Action, printable(c.Address))
 			if c.PreviousAddress != "" {
 				line += " (moved from " + printable(c.PreviousAddress) + ")"
@@ -104,7 +104,8 @@ func Text(w io.Writer, rep *report.Report, opts Options) error {
 				line += paint(ansiDim, "  ["+printable(c.ActionReason)+"]")
 			}
 			fmt.Fprintln(bw, line)
-		}
+			return true
+		})
 	}
 	return bw.Flush()
 }

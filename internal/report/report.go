@@ -25,6 +25,81 @@ type Report struct {
 
 	// BlastSummary counts the blast radius; absent when it was not computed.
 	BlastSummary *BlastSummary `json:"blast_summary,omitempty"`
+
+	// changeList, when set, makes the change list on demand in place of Changes (see
+	// SetChangeList). Read the list with NumChanges and ChangeRange.
+	changeList ChangeList
+}
+
+// ChangeList makes a report's change list on demand. A large plan's list is then
+// made a chunk at a time as it is written, never held whole while the review runs:
+// 11 MB on the 100,000-resource plan.
+type ChangeList interface {
+	// Len is the number of changes.
+	Len() int
+	// Fill sets dst[k] to change lo+k, for every k < len(dst).
+	Fill(lo int, dst []Change)
+}
+
+// SetChangeList makes l the report's change list; Changes is cleared.
+func (r *Report) SetChangeList(l ChangeList) {
+	r.changeList, r.Changes = l, nil
+}
+
+// ChangesOnDemand reports whether the change list is made on demand (SetChangeList)
+// rather than held in Changes.
+func (r *Report) ChangesOnDemand() bool { return r.changeList != nil }
+
+// NumChanges is the length of the change list.
+func (r *Report) NumChanges() int {
+	if r.changeList != nil {
+		return r.changeList.Len()
+	}
+	return len(r.Changes)
+}
+
+// ChangeRange returns the changes lo to hi of the list: a part of Changes, or made
+// for the call when the list is made on demand.
+func (r *Report) ChangeRange(lo, hi int) []Change {
+	if r.changeList == nil {
+		return r.Changes[lo:hi]
+	}
+	out := make([]Change, hi-lo)
+	r.changeList.Fill(lo, out)
+	return out
+}
+
+// FillChanges sets dst[k] to change lo+k of the list, for every k < len(dst).
+func (r *Report) FillChanges(lo int, dst []Change) {
+	if r.changeList == nil {
+		copy(dst, r.Changes[lo:])
+		return
+	}
+	r.changeList.Fill(lo, dst)
+}
+
+// EachChange calls fn with every change of the list in order, until fn returns
+// false; a list made on demand is made a chunk at a time.
+func (r *Report) EachChange(fn func(Change) bool) {
+	if r.changeList == nil {
+		for _, c := range r.Changes {
+			if !fn(c) {
+				return
+			}
+		}
+		return
+	}
+	n := r.NumChanges()
+	buf := make([]Change, min(n, 1024)) // one chunk's room, filled again for each chunk
+	for lo := 0; lo < n; lo += len(buf) {
+		part := buf[:min(len(buf), n-lo)]
+		r.changeList.Fill(lo, part)
+		for _, c := range part {
+			if !fn(c) {
+				return
+			}
+		}
+	}
 }
 
 // Tool names the program that wrote the report.

@@ -4,7 +4,6 @@ package review
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 
 	"github.com/hiyari-dev/hiyari/internal/config"
@@ -134,8 +133,10 @@ func summarize(p *plan.Plan, rep *report.Report) report.Summary {
 			n++
 		}
 	}
-	rep.Changes = slices.Grow(rep.Changes, n) // one allocation, not a doubling series
-	for _, c := range p.Changes {
+	// The change list is made from the plan as it is written (report.ChangeList):
+	// the review keeps only the positions of the listed changes.
+	list := planChanges{changes: p.Changes, listed: make([]int32, 0, n)}
+	for i, c := range p.Changes {
 		switch c.Actions.Kind() {
 		case plan.KindCreate:
 			s.Create++
@@ -161,9 +162,10 @@ func summarize(p *plan.Plan, rep *report.Report) report.Summary {
 			s.Import++
 		}
 		if listed(c) {
-			rep.Changes = append(rep.Changes, toChange(c))
+			list.listed = append(list.listed, int32(i))
 		}
 	}
+	rep.SetChangeList(list)
 	for _, c := range p.Drift {
 		s.Drift++
 		rep.Drift = append(rep.Drift, toChange(c))
@@ -183,6 +185,20 @@ func summarize(p *plan.Plan, rep *report.Report) report.Summary {
 func listed(c *plan.Change) bool {
 	_, imports := c.Imports()
 	return c.Actions.Changes() || c.Moved() || imports
+}
+
+// planChanges is a report's change list made from the plan's changes on demand.
+type planChanges struct {
+	changes []*plan.Change
+	listed  []int32 // the positions in changes of the listed ones
+}
+
+func (l planChanges) Len() int { return len(l.listed) }
+
+func (l planChanges) Fill(lo int, dst []report.Change) {
+	for k := range dst {
+		dst[k] = toChange(l.changes[l.listed[lo+k]])
+	}
 }
 
 func toChange(c *plan.Change) report.Change {

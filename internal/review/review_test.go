@@ -83,7 +83,7 @@ func TestSummaryOfAMixedPlan(t *testing.T) {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
 	var listed []string
-	for _, c := range rep.Changes {
+	for _, c := range rep.ChangeRange(0, rep.NumChanges()) {
 		listed = append(listed, c.Address+" "+c.Action)
 	}
 	wantListed := []string{
@@ -95,7 +95,7 @@ func TestSummaryOfAMixedPlan(t *testing.T) {
 		t.Errorf("change list (-want +got):\n%s", diff)
 	}
 	byAddr := map[string]report.Change{}
-	for _, c := range rep.Changes {
+	for _, c := range rep.ChangeRange(0, rep.NumChanges()) {
 		byAddr[c.Address] = c
 	}
 	if c := byAddr["aws_sqs_queue.update"]; c.ActionReason != "replace_because_tainted" {
@@ -140,7 +140,7 @@ func TestNoChanges(t *testing.T) {
 				t.Error("blast_radius must be an empty list, not null")
 			}
 		}
-		if rep.Changes == nil || rep.Drift == nil || rep.Outputs == nil || rep.Runbook == nil {
+		if rep.ChangeRange(0, rep.NumChanges()) == nil || rep.Drift == nil || rep.Outputs == nil || rep.Runbook == nil {
 			t.Error("lists in the report must be empty, not nil")
 		}
 	}
