@@ -59,6 +59,7 @@ const parallelMin = 2048
 // at depth 0: the report's members are plain fields with json tags.
 func writeObject(w *bufio.Writer, v reflect.Value, ring *bufferRing) error {
 	t := v.Type()
+	rep, _ := v.Addr().Interface().(*report.Report) // for a change list made on demand
 	w.WriteString("{")
 	first := true
 	for i := range t.NumField() {
@@ -76,7 +77,7 @@ func writeObject(w *bufio.Writer, v reflect.Value, ring *bufferRing) error {
 		}
 		first = false
 		fmt.Fprintf(w, "\n  %q: ", name)
-		if rep, ok := v.Addr().Interface().(*report.Report); ok && sf.Name == "Changes" && rep.ChangesOnDemand() {
+		if rep != nil && sf.Name == "Changes" && rep.ChangesOnDemand() {
 			// A change list made on demand is made a chunk at a time as it is encoded.
 			n := rep.NumChanges()
 			if n < parallelMin {
