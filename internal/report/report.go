@@ -27,7 +27,8 @@ type Report struct {
 	BlastSummary *BlastSummary `json:"blast_summary,omitempty"`
 
 	// changeList, when set, makes the change list on demand in place of Changes (see
-	// SetChangeList). Read the list with NumChanges and ChangeRange.
+	// SetChangeList). Read the list with NumChanges, then EachChange, ChangeRange or
+	// FillChanges, which serve either form.
 	changeList ChangeList
 }
 
@@ -65,7 +66,7 @@ func (r *Report) ChangeRange(lo, hi int) []Change {
 		return r.Changes[lo:hi]
 	}
 	out := make([]Change, hi-lo)
-	r.changeList.Fill(lo, out)
+	r.FillChanges(lo, out)
 	return out
 }
 
