@@ -343,6 +343,26 @@ func splitConfig(addr string) configKey {
 
 // Analyze computes the blast radius of p, searching p and the extra states.
 func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Options) *Result {
+	e, res := newEngine(p, states, kb, opts)
+	if len(e.causes) == 0 {
+		res.Impacts, res.Runbook = []report.Impact{}, []report.Step{}
+		return res
+	}
+	e.prepare()
+	level := make([]int, len(e.causes))
+	for i := range level {
+		level[i] = i
+	}
+	for d := 1; d <= e.depth && len(level) > 0; d++ {
+		level = e.search(level, d)
+	}
+	e.finish(res)
+	return res
+}
+
+// newEngine makes the search's objects (the candidates) and its first causes, and
+// the result it fills.
+func newEngine(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Options) (*engine, *Result) {
 	depth := opts.Depth
 	if depth <= 0 {
 		depth = DefaultDepth
@@ -411,20 +431,7 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 	for _, st := range states {
 		res.Summary.States = append(res.Summary.States, st.Source)
 	}
-	if len(e.causes) == 0 {
-		res.Impacts, res.Runbook = []report.Impact{}, []report.Step{}
-		return res
-	}
-	e.prepare()
-	level := make([]int, len(e.causes))
-	for i := range level {
-		level[i] = i
-	}
-	for d := 1; d <= depth && len(level) > 0; d++ {
-		level = e.search(level, d)
-	}
-	e.finish(res)
-	return res
+	return e, res
 }
 
 // planObject wraps a change, in slab (allocated with room for every object, so
@@ -499,38 +506,8 @@ func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.Ide
 // search finds the dependents of the causes in level (indexes into e.causes) and
 // returns the causes of the next level: dependents that stop working themselves.
 func (e *engine) search(level []int, depth int) []int {
-	// The causes' own identifiers are read in parallel, then indexed in order.
-	e.parallelN(len(level), func(i int) { e.identifiers(e.causes[level[i]].obj, func(string, knowledge.IdentifierKind, string) {}) })
-	n := 0
-	for _, ci := range level {
-		n += len(e.causes[ci].obj.ids)
-	}
-	x := newIndex(n) // sized for every identifier: a growing index copies itself
-
-	byConfig := newConfigCauses(level)
-	locals := map[string]bool{} // module-relative addresses of the causes
-	targets := map[string]bool{}
-	for pos, ci := range level {
-		c := e.causes[ci]
-		targets[c.obj.typ()] = true
-		if cand := e.candidate(c.obj); cand != nil {
-			cand.selfCause, cand.selfDepth = int32(ci), int32(depth)
-		}
-		e.identifiers(c.obj, func(v string, k knowledge.IdentifierKind, _ string) {
-			x.add(v, hit{cause: ci, kind: k})
-		})
-		if c.obj.change != nil {
-			var addr string
-			if cr := e.planBlock(c.obj); cr != nil {
-				addr = cr.Address
-			} else {
-				addr = c.obj.change.ConfigAddress() // allocates
-			}
-			k := splitConfig(addr)
-			byConfig.add(k, pos)
-			locals[k.local] = true
-		}
-	}
+	lv := e.levelOf(level, depth)
+	x, byConfig, locals, targets := lv.index, lv.byConfig, lv.locals, lv.targets
 	// Scanning is read-only and parallel; recording is sequential and in object order,
 	// so the result does not depend on scheduling.
 	found := make([][]match, len(e.objects))
@@ -599,6 +576,51 @@ func (e *engine) search(level []int, depth int) []int {
 	clear(e.impacts[w:])
 	e.impacts = e.impacts[:w]
 	return next
+}
+
+// level is what one level of the search looks for: its causes' identifiers, their
+// configuration addresses (in full and module-relative) and their types.
+type level struct {
+	index    *index
+	byConfig *configCauses
+	locals   map[string]bool // module-relative addresses of the causes
+	targets  map[string]bool // the causes' types
+}
+
+// levelOf gathers what the search of the causes in lvl (indexes into e.causes) at
+// depth looks for.
+func (e *engine) levelOf(lvl []int, depth int) level {
+	// The causes' own identifiers are read in parallel, then indexed in order.
+	e.parallelN(len(lvl), func(i int) { e.identifiers(e.causes[lvl[i]].obj, func(string, knowledge.IdentifierKind, string) {}) })
+	n := 0
+	for _, ci := range lvl {
+		n += len(e.causes[ci].obj.ids)
+	}
+	// Sized for every identifier: a growing index copies itself.
+	lv := level{index: newIndex(n), byConfig: newConfigCauses(lvl), locals: map[string]bool{}, targets: map[string]bool{}}
+	x, byConfig, locals, targets := lv.index, lv.byConfig, lv.locals, lv.targets
+	for pos, ci := range lvl {
+		c := e.causes[ci]
+		targets[c.obj.typ()] = true
+		if cand := e.candidate(c.obj); cand != nil {
+			cand.selfCause, cand.selfDepth = int32(ci), int32(depth)
+		}
+		e.identifiers(c.obj, func(v string, k knowledge.IdentifierKind, _ string) {
+			x.add(v, hit{cause: ci, kind: k})
+		})
+		if c.obj.change != nil {
+			var addr string
+			if cr := e.planBlock(c.obj); cr != nil {
+				addr = cr.Address
+			} else {
+				addr = c.obj.change.ConfigAddress() // allocates
+			}
+			k := splitConfig(addr)
+			byConfig.add(k, pos)
+			locals[k.local] = true
+		}
+	}
+	return lv
 }
 
 // parallel calls fn for every object index on all CPUs. fn may read the engine and

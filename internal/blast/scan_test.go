@@ -1,0 +1,148 @@
+package blast
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hiyari-dev/hiyari/internal/knowledge"
+	"github.com/hiyari-dev/hiyari/internal/repotest"
+)
+
+// refMayHitKinds is the scan as first written, one byte at a time and every token
+// looked up by its prefixes: the word-at-a-time scan, the head jumps and the head
+// test before prefixes must answer exactly as it does.
+func refMayHitKinds(x *index, raw []byte, self int, arnsOnly bool) bool {
+	hits := func(tok []byte) bool {
+		if x.maybe(tok, arnsOnly) && x.other(string(tok), self, arnsOnly) {
+			return true
+		}
+		if !x.contained {
+			return false
+		}
+		for i := minIdentifier; i < len(tok); i++ {
+			if c := tok[i]; c == ':' || c == '/' {
+				if x.maybe(tok[:i], true) && x.other(string(tok[:i]), self, true) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	start := -1
+	for i := 0; i < len(raw); i++ {
+		if !sepTable[raw[i]] {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start >= minIdentifier && !memberName(raw, i) && hits(raw[start:i]) {
+			return true
+		}
+		start = -1
+	}
+	return start >= 0 && len(raw)-start >= minIdentifier && hits(raw[start:])
+}
+
+// indexOf indexes values, one cause each, with kinds taken in turn from ARN, name,
+// unique id and id.
+func indexOf(values []string) *index {
+	kinds := []knowledge.IdentifierKind{knowledge.KindARN, knowledge.KindName, knowledge.KindUniqueID, knowledge.KindID}
+	x := newIndex(len(values))
+	for i, v := range values {
+		x.add(v, hit{cause: i, kind: kinds[i%len(kinds)]})
+	}
+	return x
+}
+
+// checkScan compares the scan with the reference on raw, in both modes and with
+// and without a self cause.
+func checkScan(t *testing.T, x *index, raw []byte) {
+	t.Helper()
+	for _, arnsOnly := range []bool{false, true} {
+		for _, self := range []int{-1, 0, 1} {
+			if got, want := x.mayHitKinds(raw, self, arnsOnly), refMayHitKinds(x, raw, self, arnsOnly); got != want {
+				t.Fatalf("mayHitKinds(%q, self %d, arnsOnly %t) = %t, the byte-at-a-time scan says %t", raw, self, arnsOnly, got, want)
+			}
+		}
+	}
+}
+
+func TestSepMaskMatchesTable(t *testing.T) {
+	for c := range 256 {
+		for pos := range 8 {
+			// The byte at pos among bytes that are and are not separators: no mark
+			// may spill into a neighbour.
+			for _, fill := range []byte{'a', '"', 0x80, 0x00, 0xff, '{'} {
+				w := bytes.Repeat([]byte{fill}, 8)
+				w[pos] = byte(c)
+				m := sepMask(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+					uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56)
+				for k := range 8 {
+					if got, want := m>>(8*k+7)&1 == 1, sepTable[w[k]]; got != want {
+						t.Fatalf("sepMask(% x): byte %d (0x%02x) marked %t, sepTable says %t", w, k, w[k], got, want)
+					}
+					if m>>(8*k)&0x7f != 0 {
+						t.Fatalf("sepMask(% x) sets bits other than each byte's high bit: %016x", w, m)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestScanMatchesReference runs the scan and the reference over the real corpus,
+// whole files and windows of them cut anywhere (so tokens, heads and escapes are
+// cut at every position), with indexes made of the files' own ARNs, names and
+// unique ids.
+func TestScanMatchesReference(t *testing.T) {
+	dir := repotest.Corpus(t)
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus files in %s: %v", dir, err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every fourth token of the file, and the ARNs cut at a separator, so that
+		// whole values, contained ARNs and near misses all occur.
+		var values []string
+		n := 0
+		tokens(string(data), func(tok string) {
+			n++
+			if n%4 == 0 || strings.HasPrefix(tok, "arn:") {
+				values = append(values, tok)
+				if i := strings.LastIndexAny(tok, ":/"); i > minIdentifier {
+					values = append(values, tok[:i])
+				}
+			}
+		})
+		x := indexOf(values)
+		checkScan(t, x, data)
+		for range 300 {
+			lo := rng.IntN(len(data))
+			hi := lo + rng.IntN(min(len(data)-lo, 600)+1)
+			checkScan(t, x, data[lo:hi])
+		}
+	}
+}
+
+// FuzzScan compares the scan with the reference on any bytes and any indexed
+// values (one per line of ids).
+func FuzzScan(f *testing.F) {
+	f.Add([]byte(`{"role":"arn:aws:iam::1:role/app","policy":"{\"aws:userid\":\"AROAEXAMPLE:*\"}"}`), "arn:aws:iam::1:role/app\nname\nAROAEXAMPLE\nid-1")
+	f.Add([]byte(`{"arn":"arn:aws:s3:::b/*","name":"b"}`), "arn:aws:s3:::b\nb")
+	f.Add([]byte("arn:aws:x\tarn:aws:y"), "arn:aws:x\narn:aws:y\narn")
+	f.Add([]byte(`"k\":x"`), "abc\nk\\")
+	f.Fuzz(func(t *testing.T, raw []byte, ids string) {
+		x := indexOf(strings.Split(ids, "\n"))
+		checkScan(t, x, raw)
+	})
+}
