@@ -590,36 +590,79 @@ type level struct {
 // levelOf gathers what the search of the causes in lvl (indexes into e.causes) at
 // depth looks for.
 func (e *engine) levelOf(lvl []int, depth int) level {
-	// The causes' own identifiers are read in parallel, then indexed in order.
-	e.parallelN(len(lvl), func(i int) { e.identifiers(e.causes[lvl[i]].obj, func(string, knowledge.IdentifierKind, string) {}) })
+	// A level can have tens of thousands of causes (the 100k-resource wrong-state plan
+	// deletes 46k resources): what each cause needs on its own (its identifiers, its
+	// configuration block and address) is read in parallel; then the index and the
+	// configuration side are built on two goroutines, each in level order.
+	// A broken dependent reached from two roots is two causes of one object; its
+	// own fields are worked out once, by one goroutine.
+	firsts := lvl
+	if depth > 1 {
+		seen := make(map[*object]bool, len(lvl))
+		firsts = make([]int, 0, len(lvl))
+		for pos, ci := range lvl {
+			if o := e.causes[ci].obj; !seen[o] {
+				seen[o] = true
+				firsts = append(firsts, pos)
+			}
+		}
+	}
+	keys := make([]configKey, len(lvl))
+	hasKey := make([]bool, len(lvl))
+	configKeyOf := func(pos int) {
+		c := e.causes[lvl[pos]]
+		if c.obj.change == nil {
+			return
+		}
+		var addr string
+		if cr := e.planBlock(c.obj); cr != nil {
+			addr = cr.Address
+		} else {
+			addr = c.obj.change.ConfigAddress() // allocates
+		}
+		keys[pos], hasKey[pos] = splitConfig(addr), true
+	}
+	e.parallelN(len(firsts), func(i int) {
+		pos := i
+		if depth > 1 {
+			pos = firsts[i]
+		}
+		e.identifiers(e.causes[lvl[pos]].obj, func(string, knowledge.IdentifierKind, string) {})
+		configKeyOf(pos)
+	})
+	if len(firsts) < len(lvl) {
+		for pos := range lvl {
+			if !hasKey[pos] {
+				configKeyOf(pos) // the object's block is known by now
+			}
+		}
+	}
 	n := 0
 	for _, ci := range lvl {
 		n += len(e.causes[ci].obj.ids)
 	}
 	// Sized for every identifier: a growing index copies itself.
 	lv := level{index: newIndex(n), byConfig: newConfigCauses(lvl), locals: map[string]bool{}, targets: map[string]bool{}}
-	x, byConfig, locals, targets := lv.index, lv.byConfig, lv.locals, lv.targets
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for _, ci := range lvl {
+			e.identifiers(e.causes[ci].obj, func(v string, k knowledge.IdentifierKind, _ string) {
+				lv.index.add(v, hit{cause: ci, kind: k})
+			})
+		}
+	})
 	for pos, ci := range lvl {
 		c := e.causes[ci]
-		targets[c.obj.typ()] = true
+		lv.targets[c.obj.typ()] = true
 		if cand := e.candidate(c.obj); cand != nil {
 			cand.selfCause, cand.selfDepth = int32(ci), int32(depth)
 		}
-		e.identifiers(c.obj, func(v string, k knowledge.IdentifierKind, _ string) {
-			x.add(v, hit{cause: ci, kind: k})
-		})
-		if c.obj.change != nil {
-			var addr string
-			if cr := e.planBlock(c.obj); cr != nil {
-				addr = cr.Address
-			} else {
-				addr = c.obj.change.ConfigAddress() // allocates
-			}
-			k := splitConfig(addr)
-			byConfig.add(k, pos)
-			locals[k.local] = true
+		if hasKey[pos] {
+			lv.byConfig.add(keys[pos], pos)
+			lv.locals[keys[pos].local] = true
 		}
 	}
+	wg.Wait()
 	return lv
 }
 
