@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hiyari-dev/hiyari/internal/knowledge"
 	"github.com/hiyari-dev/hiyari/internal/plan"
 	"github.com/hiyari-dev/hiyari/internal/plangen"
 )
@@ -17,23 +18,10 @@ import (
 // (loaded once, outside the timer).
 func BenchmarkAnalyze(b *testing.B) {
 	kb := loadKB(b)
-	keep := RetainUnchanged(kb)
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		for _, depth := range []int{1, DefaultDepth} {
 			b.Run(fmt.Sprintf("wrong-state/%d/depth-%d", n, depth), func(b *testing.B) {
-				path := filepath.Join(b.TempDir(), "plan.json")
-				f, err := os.Create(path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := plangen.Write(f, plangen.Options{Resources: n, Scenario: plangen.ScenarioWrongState, Seed: 1}); err != nil {
-					b.Fatal(err)
-				}
-				f.Close()
-				p, err := plan.Load(context.Background(), path, plan.LoadOptions{Retain: plan.Retain{After: keep, Unchanged: keep}})
-				if err != nil {
-					b.Fatal(err)
-				}
+				p := wrongStatePlan(b, kb, n, 1)
 				b.ReportAllocs()
 				b.ResetTimer()
 				cpu := cpuTime(b)
@@ -55,20 +43,7 @@ func BenchmarkAnalyze(b *testing.B) {
 // references may point at the causes) and ARNs and unique ids only.
 func BenchmarkScan(b *testing.B) {
 	kb := loadKB(b)
-	keep := RetainUnchanged(kb)
-	path := filepath.Join(b.TempDir(), "plan.json")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := plangen.Write(f, plangen.Options{Resources: 20_000, Scenario: plangen.ScenarioWrongState, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
-	p, err := plan.Load(context.Background(), path, plan.LoadOptions{Retain: plan.Retain{After: keep, Unchanged: keep}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := wrongStatePlan(b, kb, 20_000, 1)
 	e, _ := newEngine(p, nil, kb, Options{})
 	e.prepare()
 	lvl := make([]int, len(e.causes))
@@ -109,4 +84,27 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// wrongStatePlan generates the wrong-state plan of n resources and loads it keeping
+// what the blast radius reads.
+func wrongStatePlan(tb testing.TB, kb *knowledge.Base, n int, seed int64) *plan.Plan {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "plan.json")
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := plangen.Write(f, plangen.Options{Resources: n, Scenario: plangen.ScenarioWrongState, Seed: seed}); err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	keep := RetainUnchanged(kb)
+	p, err := plan.Load(context.Background(), path, plan.LoadOptions{Retain: plan.Retain{After: keep, Unchanged: keep}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
 }

@@ -1,10 +1,7 @@
 package blast
 
 import (
-	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -14,7 +11,6 @@ import (
 
 	"github.com/hiyari-dev/hiyari/internal/knowledge"
 	"github.com/hiyari-dev/hiyari/internal/plan"
-	"github.com/hiyari-dev/hiyari/internal/plangen"
 	"github.com/hiyari-dev/hiyari/internal/report"
 	"github.com/hiyari-dev/hiyari/internal/state"
 )
@@ -375,20 +371,7 @@ func TestPermute(t *testing.T) {
 // result must be the same, impact for impact.
 func TestScheduleIndependent(t *testing.T) {
 	kb := loadKB(t)
-	keep := RetainUnchanged(kb)
-	path := filepath.Join(t.TempDir(), "plan.json")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := plangen.Write(f, plangen.Options{Resources: 5_000, Scenario: plangen.ScenarioWrongState, Seed: 3}); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	p, err := plan.Load(context.Background(), path, plan.LoadOptions{Retain: plan.Retain{After: keep, Unchanged: keep}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := wrongStatePlan(t, kb, 5_000, 3)
 	analyze := func(procs int) *Result {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		return Analyze(p, nil, kb, Options{Depth: 3})
