@@ -594,9 +594,12 @@ func (e *engine) levelOf(lvl []int, depth int) level {
 	// deletes 46k resources): what each cause needs on its own (its identifiers, its
 	// configuration block and address) is read in parallel; then the index and the
 	// configuration side are built on two goroutines, each in level order.
-	// A broken dependent reached from two roots is two causes of one object; its
-	// own fields are worked out once, by one goroutine.
-	firsts := lvl
+	//
+	// A broken dependent reached from two roots is two causes of one object, whose
+	// own fields must be worked out by one goroutine: firsts holds the positions of
+	// the causes whose object comes first in the level, nil when every one does (as
+	// on the first level, where each cause is an object of its own).
+	var firsts []int
 	if depth > 1 {
 		seen := make(map[*object]bool, len(lvl))
 		firsts = make([]int, 0, len(lvl))
@@ -605,6 +608,9 @@ func (e *engine) levelOf(lvl []int, depth int) level {
 				seen[o] = true
 				firsts = append(firsts, pos)
 			}
+		}
+		if len(firsts) == len(lvl) {
+			firsts = nil
 		}
 	}
 	keys := make([]configKey, len(lvl))
@@ -622,15 +628,19 @@ func (e *engine) levelOf(lvl []int, depth int) level {
 		}
 		keys[pos], hasKey[pos] = splitConfig(addr), true
 	}
-	e.parallelN(len(firsts), func(i int) {
+	count := len(lvl)
+	if firsts != nil {
+		count = len(firsts)
+	}
+	e.parallelN(count, func(i int) {
 		pos := i
-		if depth > 1 {
+		if firsts != nil {
 			pos = firsts[i]
 		}
 		e.identifiers(e.causes[lvl[pos]].obj, func(string, knowledge.IdentifierKind, string) {})
 		configKeyOf(pos)
 	})
-	if len(firsts) < len(lvl) {
+	if firsts != nil {
 		for pos := range lvl {
 			if !hasKey[pos] {
 				configKeyOf(pos) // the object's block is known by now
