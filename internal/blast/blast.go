@@ -137,14 +137,15 @@ func (e *engine) sourceOf(o *object) string { return e.sources[o.source] }
 var noBlock = &plan.ConfigResource{}
 
 // planBlock is the configuration block that declares a plan change, or nil (always
-// for a state instance).
-func (e *engine) planBlock(o *object) *plan.ConfigResource {
+// for a state instance). Looked up once per object, through the scanning goroutine's
+// cache of the last block.
+func (e *engine) planBlock(o *object, bc *plan.BlockCache) *plan.ConfigResource {
 	if o.change == nil {
 		return nil
 	}
 	if o.block == nil {
 		o.block = noBlock
-		if cr := e.plan.Config.Block(o.address()); cr != nil {
+		if cr := e.plan.Config.BlockCached(o.address(), bc); cr != nil {
 			o.block = cr
 		}
 	}
@@ -511,13 +512,16 @@ func (e *engine) search(level []int, depth int) []int {
 	// Scanning is read-only and parallel; recording is sequential and in object order,
 	// so the result does not depend on scheduling.
 	found := make([][]match, len(e.objects))
-	e.parallel(func(i int) {
-		o := e.objects[i]
-		ms := e.matchConfig(o, byConfig, locals)
-		if !x.empty() {
-			ms = e.matchIdentifiers(o, x, targets, depth, ms)
+	memos := make([]configMemo, runtime.GOMAXPROCS(0)) // one per scanning goroutine
+	e.parallelChunks(len(e.objects), func(w, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			o := e.objects[i]
+			ms := e.matchConfig(o, byConfig, locals, &memos[w])
+			if !x.empty() {
+				ms = e.matchIdentifiers(o, x, targets, depth, ms)
+			}
+			found[i] = e.keep(o, ms)
 		}
-		found[i] = e.keep(o, ms)
 	})
 	// Each kept match gets a slot in e.impacts, in object order; the impacts are
 	// built in their slots in parallel, and recording then closes the gaps left by
@@ -615,16 +619,21 @@ func (e *engine) levelOf(lvl []int, depth int) level {
 	}
 	keys := make([]configKey, len(lvl))
 	hasKey := make([]bool, len(lvl))
-	configKeyOf := func(pos int) {
+	configKeyOf := func(pos int, bc *plan.BlockCache) {
 		c := e.causes[lvl[pos]]
 		if c.obj.change == nil {
 			return
 		}
 		var addr string
-		if cr := e.planBlock(c.obj); cr != nil {
+		if cr := e.planBlock(c.obj, bc); cr != nil {
 			addr = cr.Address
 		} else {
 			addr = c.obj.change.ConfigAddress() // allocates
+		}
+		// The candidate made from the same change (a replaced resource) has the
+		// same block; no other goroutine reads it now.
+		if t := c.obj.twin; t != nil && t != c.obj && t.block == nil {
+			t.block = c.obj.block
 		}
 		keys[pos], hasKey[pos] = splitConfig(addr), true
 	}
@@ -632,18 +641,21 @@ func (e *engine) levelOf(lvl []int, depth int) level {
 	if firsts != nil {
 		count = len(firsts)
 	}
-	e.parallelN(count, func(i int) {
-		pos := i
-		if firsts != nil {
-			pos = firsts[i]
+	caches := make([]plan.BlockCache, runtime.GOMAXPROCS(0)) // one per goroutine
+	e.parallelChunks(count, func(w, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			pos := i
+			if firsts != nil {
+				pos = firsts[i]
+			}
+			e.identifiers(e.causes[lvl[pos]].obj, func(string, knowledge.IdentifierKind, string) {})
+			configKeyOf(pos, &caches[w])
 		}
-		e.identifiers(e.causes[lvl[pos]].obj, func(string, knowledge.IdentifierKind, string) {})
-		configKeyOf(pos)
 	})
 	if firsts != nil {
 		for pos := range lvl {
 			if !hasKey[pos] {
-				configKeyOf(pos) // the object's block is known by now
+				configKeyOf(pos, &caches[0]) // the object's block is known by now
 			}
 		}
 	}
@@ -682,26 +694,36 @@ func (e *engine) parallel(fn func(i int)) { e.parallelN(len(e.objects), fn) }
 
 // parallelN calls fn for 0 ≤ i < n on all CPUs.
 func (e *engine) parallelN(n int, fn func(i int)) {
+	e.parallelChunks(n, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			fn(i)
+		}
+	})
+}
+
+// parallelChunks calls fn on all CPUs for consecutive ranges [lo, hi) that together
+// cover 0 ≤ i < n, each once. w numbers the goroutine that runs the range, from 0 to
+// GOMAXPROCS-1: what fn keeps per w (a cache of the last configuration block) is
+// seen by one goroutine at a time.
+func (e *engine) parallelChunks(n int, fn func(w, lo, hi int)) {
 	const chunk = 256
 	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
 	if workers <= 1 {
-		for i := range n {
-			fn(i)
+		if n > 0 {
+			fn(0, 0, n)
 		}
 		return
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range workers {
+	for w := range workers {
 		wg.Go(func() {
 			for {
 				start := int(next.Add(chunk)) - chunk
 				if start >= n {
 					return
 				}
-				for i := start; i < min(start+chunk, n); i++ {
-					fn(i)
-				}
+				fn(w, start, min(start+chunk, n))
 			}
 		})
 	}
@@ -746,23 +768,34 @@ type match struct {
 	hazard     *knowledge.Hazard
 }
 
+// configMemo is what one scanning goroutine remembers of the last object it matched
+// by configuration: the instances of a block are neighbours and resolve alike.
+type configMemo struct {
+	blocks   plan.BlockCache
+	resolved *plan.ConfigResource // the block targets were resolved for
+	targets  []configTarget
+	buf      [8]configTarget
+}
+
 // matchConfig finds causes that o's configuration refers to.
-func (e *engine) matchConfig(o *object, byConfig *configCauses, locals map[string]bool) []match {
+func (e *engine) matchConfig(o *object, byConfig *configCauses, locals map[string]bool, memo *configMemo) []match {
 	if o.change == nil || byConfig.empty() || e.plan.Config.Declared == nil {
 		return nil
 	}
-	cr := e.planBlock(o)
+	cr := e.planBlock(o, &memo.blocks)
 	if cr == nil {
 		return nil
 	}
 	// Only references to a resource named like one of this level's causes can match.
-	// They are few, so they are resolved again at each level on the stack rather than
-	// kept per object: keeping every block's resolved references cost the 100k plan
-	// 12 MB, for the tens of thousands of blocks whose module has a resource of a
-	// cause's name.
-	var buf [8]configTarget
+	// They are few, so they are resolved again at each level (once for neighbouring
+	// instances of a block) rather than kept per object: keeping every block's
+	// resolved references cost the 100k plan 12 MB, for the tens of thousands of
+	// blocks whose module has a resource of a cause's name.
+	if memo.resolved != cr {
+		memo.resolved, memo.targets = cr, resolveConfig(cr, locals, memo.buf[:0])
+	}
 	var out []match
-	for _, ct := range resolveConfig(cr, locals, buf[:0]) {
+	for _, ct := range memo.targets {
 		for ci := range byConfig.causes(ct.target) {
 			c := e.causes[ci]
 			if c.obj.address() == o.address() && e.sourceOf(c.obj) == e.sourceOf(o) {

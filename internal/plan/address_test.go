@@ -1,6 +1,9 @@
 package plan
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestConfigAddress(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -91,6 +94,37 @@ func TestConfigBlock(t *testing.T) {
 	}
 	if got := (Config{}).Block("aws_x.y"); got != nil {
 		t.Errorf("Block without configuration = %v, want nil", got)
+	}
+}
+
+// TestConfigBlockCached checks that the cache answers as Block does for any sequence
+// of addresses (neighbours of one block, other blocks, undeclared ones, a missing
+// configuration), and that a neighbour of the last block costs no allocation.
+func TestConfigBlockCached(t *testing.T) {
+	b := &ConfigResource{Address: "module.app.aws_s3_bucket.b"}
+	d := &ConfigResource{Address: "aws_iam_role.r"}
+	c := Config{Present: true, Declared: map[string]*ConfigResource{b.Address: b, d.Address: d}}
+	addrs := []string{
+		`module.app["eu"].aws_s3_bucket.b[0]`, `module.app["eu"].aws_s3_bucket.b[1]`,
+		`module.app["us"].aws_s3_bucket.b[0]`, "module.app.aws_s3_bucket.b",
+		`aws_iam_role.r["a"]`, "aws_iam_role.r", "aws_iam_role.gone", "aws_iam_role.gone",
+		`aws_iam_role.r["x]y"]`, `module.app["eu"].aws_s3_bucket.c[0]`,
+		`module.app["eu"].aws_s3_bucket.b[0]`, "module.app.aws_s3_bucket.b" + strings.Repeat("x", 300),
+	}
+	var bc BlockCache
+	for range 2 {
+		for _, addr := range addrs {
+			if got, want := c.BlockCached(addr, &bc), c.Block(addr); got != want {
+				t.Errorf("BlockCached(%s) = %v, Block = %v", addr, got, want)
+			}
+		}
+	}
+	var none BlockCache
+	if got := (Config{}).BlockCached("aws_iam_role.r", &none); got != nil {
+		t.Errorf("BlockCached without configuration = %v, want nil", got)
+	}
+	if n := testing.AllocsPerRun(100, func() { c.BlockCached(`module.app["eu"].aws_s3_bucket.b[7]`, &bc) }); n != 0 {
+		t.Errorf("BlockCached allocates %.0f times per call, want 0", n)
 	}
 }
 

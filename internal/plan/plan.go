@@ -285,3 +285,32 @@ func (c Config) Block(address string) *ConfigResource {
 	var buf [256]byte
 	return c.Declared[string(appendConfigAddress(buf[:0], address))]
 }
+
+// BlockCache remembers the last block Config.BlockCached found and the configuration
+// address it was found by. The instances of one block are neighbours in a plan's
+// resource changes (Terraform sorts them by address), so a scan in plan order that
+// keeps one cache asks the map once per block: half as often on the generated
+// 100k-resource plan. The zero value is empty; a cache serves one goroutine.
+type BlockCache struct {
+	key   [256]byte
+	n     int // bytes of key in use; 0 when empty (no address is empty)
+	block *ConfigResource
+}
+
+// BlockCached is Block, answered from bc when address is an instance of the block
+// asked for last.
+func (c Config) BlockCached(address string, bc *BlockCache) *ConfigResource {
+	if c.Declared == nil {
+		return nil
+	}
+	var buf [256]byte
+	key := appendConfigAddress(buf[:0], address)
+	if bc.n > 0 && string(key) == string(bc.key[:bc.n]) {
+		return bc.block
+	}
+	bc.block, bc.n = c.Declared[string(key)], 0
+	if len(key) <= len(bc.key) {
+		bc.n = copy(bc.key[:], key)
+	}
+	return bc.block
+}
