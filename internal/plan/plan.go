@@ -303,6 +303,11 @@ func (c Config) BlockCached(address string, bc *BlockCache) *ConfigResource {
 	if c.Declared == nil {
 		return nil
 	}
+	if !strings.Contains(address, "[") {
+		// Not an instance of a counted block: the address is the block's, and the
+		// cache is left to the neighbours it holds.
+		return c.Declared[address]
+	}
 	var buf [256]byte
 	key := appendConfigAddress(buf[:0], address)
 	if bc.n > 0 && string(key) == string(bc.key[:bc.n]) {
