@@ -247,6 +247,9 @@ type engine struct {
 	objects []*object // candidates: every surviving plan change and every state instance
 	sources []string  // "plan", then each extra state's source once (object.source)
 	causes  []*cause
+	// causeBlock is where newCause puts causes: one allocation for the first
+	// level's (46k on the 100k plan), then blocks for deeper ones.
+	causeBlock []cause
 
 	impacts []report.Impact
 	// seen holds the keys of the impacts already reported.
@@ -262,6 +265,16 @@ type engine struct {
 
 	refKeyCache map[string]map[string]bool
 	ownCache    map[string]map[string]bool
+}
+
+// newCause keeps c in the current block of causes and returns a pointer to it; a full
+// block is left to the causes in it, which keeps the pointers valid.
+func (e *engine) newCause(c cause) *cause {
+	if len(e.causeBlock) == cap(e.causeBlock) {
+		e.causeBlock = make([]cause, 0, 1024)
+	}
+	e.causeBlock = append(e.causeBlock, c)
+	return &e.causeBlock[len(e.causeBlock)-1]
 }
 
 // impactSet is the set of impact keys recorded: root, cause, dependent (source and
@@ -387,6 +400,7 @@ func newEngine(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Opt
 		}
 	}
 	causeSlab := make([]object, 0, destroys)
+	e.causeBlock = make([]cause, 0, destroys)
 	e.objects = make([]*object, 0, n)
 	e.causes = make([]*cause, 0, destroys+destroys/8) // room for some broken dependents
 	for _, c := range p.Changes {
@@ -400,7 +414,7 @@ func newEngine(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Opt
 				action = "replaced"
 			}
 			obj := planObject(&causeSlab, c, false)
-			e.causes = append(e.causes, &cause{obj: obj, action: action, root: len(e.causes), depth: 1, replaced: a.Replace()})
+			e.causes = append(e.causes, e.newCause(cause{obj: obj, action: action, root: len(e.causes), depth: 1, replaced: a.Replace()}))
 		}
 		// A resource the plan deletes outright is a cause, never a dependent.
 		if a.Delete() || a.Forget() {
@@ -510,28 +524,47 @@ func (e *engine) search(level []int, depth int) []int {
 	lv := e.levelOf(level, depth)
 	x, byConfig, locals, targets := lv.index, lv.byConfig, lv.locals, lv.targets
 	// Scanning is read-only and parallel; recording is sequential and in object order,
-	// so the result does not depend on scheduling.
-	found := make([][]match, len(e.objects))
-	memos := make([]configMemo, runtime.GOMAXPROCS(0)) // one per scanning goroutine
-	e.parallelChunks(len(e.objects), func(w, lo, hi int) {
+	// so the result does not depend on scheduling. Each goroutine gathers an object's
+	// matches in a scratch slice it reuses, and a chunk's kept matches are stored
+	// together in one slice of their size (a slice per object, grown by appending,
+	// cost the 100k plan 15 MB).
+	n := len(e.objects)
+	first := make([]int32, n+1) // first[i+1] holds object i's count of kept matches first
+	kept := make([][]match, (n+scanChunk-1)/scanChunk)
+	memos := make([]scanMemo, runtime.GOMAXPROCS(0)) // one per scanning goroutine
+	e.parallelChunks(n, func(w, lo, hi int) {
+		memo := &memos[w]
+		all := memo.kept[:0]
 		for i := lo; i < hi; i++ {
 			o := e.objects[i]
-			ms := e.matchConfig(o, byConfig, locals, &memos[w])
+			ms := e.matchConfig(o, byConfig, locals, &memo.config, memo.scratch[:0])
 			if !x.empty() {
 				ms = e.matchIdentifiers(o, x, targets, depth, ms)
 			}
-			found[i] = e.keep(o, ms)
+			memo.scratch = ms
+			ms = e.keep(o, ms)
+			first[i+1] = int32(len(ms))
+			all = append(all, ms...)
 		}
+		if len(all) > 0 {
+			kept[lo/scanChunk] = slices.Clone(all)
+		}
+		memo.kept = all
 	})
 	// Each kept match gets a slot in e.impacts, in object order; the impacts are
 	// built in their slots in parallel, and recording then closes the gaps left by
 	// duplicates. (Built elsewhere and copied in, the 26k impacts of the 100k plan
 	// cost 17 MB more.)
-	first := make([]int32, len(e.objects)+1) // first[i] is object i's first slot
-	for i := range found {
-		first[i+1] = first[i] + int32(len(found[i]))
+	for i := range n {
+		first[i+1] += first[i] // now first[i] is object i's first slot
 	}
-	total := int(first[len(found)])
+	total := int(first[n])
+	// found is object i's kept matches.
+	found := func(i int) []match {
+		c := i / scanChunk
+		at := first[c*scanChunk]
+		return kept[c][first[i]-at : first[i+1]-at]
+	}
 	base := len(e.impacts)
 	if cap(e.impacts)-base < total {
 		room := total
@@ -545,7 +578,7 @@ func (e *engine) search(level []int, depth int) []int {
 	e.impacts = e.impacts[:base+total]
 	keys := make([]uint64, total) // each impact's key, hashed
 	e.parallel(func(i int) {
-		for j, m := range found[i] {
+		for j, m := range found(i) {
 			k := first[i] + int32(j)
 			im := &e.impacts[base+int(k)]
 			e.impactFor(im, e.objects[i], m, depth)
@@ -555,7 +588,7 @@ func (e *engine) search(level []int, depth int) []int {
 	var next []int
 	w := base
 	for i, o := range e.objects {
-		for j, m := range found[i] {
+		for j, m := range found(i) {
 			k := first[i] + int32(j)
 			if !e.record(keys[k], base+int(k), w) {
 				continue
@@ -566,12 +599,12 @@ func (e *engine) search(level []int, depth int) []int {
 			im := &e.impacts[w]
 			w++
 			if depth < e.depth && im.DataLoss != string(knowledge.LossNone) && e.referable[o.typ()] {
-				rootIdx := e.causes[m.cause].root
+				rootIdx := e.causes[int(m.cause)].root
 				root := e.causes[rootIdx]
 				key := root.obj.address() + "\x00" + e.sourceOf(o) + "\x00" + o.address()
 				if !e.broken[key] && !e.isCause(o) {
 					e.broken[key] = true
-					e.causes = append(e.causes, &cause{obj: o, action: "broken", root: rootIdx, depth: depth + 1, replaced: root.replaced})
+					e.causes = append(e.causes, e.newCause(cause{obj: o, action: "broken", root: rootIdx, depth: depth + 1, replaced: root.replaced}))
 					next = append(next, len(e.causes)-1)
 				}
 			}
@@ -701,16 +734,20 @@ func (e *engine) parallelN(n int, fn func(i int)) {
 	})
 }
 
+// scanChunk is the length of the ranges parallelChunks hands out (the last may be
+// shorter); range k starts at k*scanChunk.
+const scanChunk = 256
+
 // parallelChunks calls fn on all CPUs for consecutive ranges [lo, hi) that together
 // cover 0 ≤ i < n, each once. w numbers the goroutine that runs the range, from 0 to
 // GOMAXPROCS-1: what fn keeps per w (a cache of the last configuration block) is
 // seen by one goroutine at a time.
 func (e *engine) parallelChunks(n int, fn func(w, lo, hi int)) {
-	const chunk = 256
+	const chunk = scanChunk
 	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
 	if workers <= 1 {
-		if n > 0 {
-			fn(0, 0, n)
+		for lo := 0; lo < n; lo += chunk {
+			fn(0, lo, min(lo+chunk, n))
 		}
 		return
 	}
@@ -757,15 +794,32 @@ func (e *engine) isCause(o *object) bool {
 	return o.change != nil && o.change.Actions.Destroys()
 }
 
-// match is one way a candidate depends on a cause.
+// match is one way a candidate depends on a cause. (72 bytes: a level of the 100k
+// plan gathers tens of thousands.)
 type match struct {
-	cause      int
+	cause      int32 // index into engine.causes
+	byConfig   bool  // found through a configuration reference, not an identifier
 	via        string
-	foundBy    string
 	ref        *knowledge.Reference // nil for a generic match
 	identifier string
 	kind       knowledge.IdentifierKind
 	hazard     *knowledge.Hazard
+}
+
+// foundBy is how the match was found, as the report says it.
+func (m *match) foundBy() string {
+	if m.byConfig {
+		return "configuration"
+	}
+	return "identifier"
+}
+
+// scanMemo is what one scanning goroutine keeps from object to object: its
+// configuration memo and the slices it gathers matches in.
+type scanMemo struct {
+	config  configMemo
+	scratch []match // one object's matches, before keep
+	kept    []match // one chunk's kept matches, before they are stored
 }
 
 // configMemo is what one scanning goroutine remembers of the last object it matched
@@ -777,14 +831,14 @@ type configMemo struct {
 	buf      [8]configTarget
 }
 
-// matchConfig finds causes that o's configuration refers to.
-func (e *engine) matchConfig(o *object, byConfig *configCauses, locals map[string]bool, memo *configMemo) []match {
+// matchConfig appends to out the causes that o's configuration refers to.
+func (e *engine) matchConfig(o *object, byConfig *configCauses, locals map[string]bool, memo *configMemo, out []match) []match {
 	if o.change == nil || byConfig.empty() || e.plan.Config.Declared == nil {
-		return nil
+		return out
 	}
 	cr := e.planBlock(o, &memo.blocks)
 	if cr == nil {
-		return nil
+		return out
 	}
 	// Only references to a resource named like one of this level's causes can match.
 	// They are few, so they are resolved again at each level (once for neighbouring
@@ -794,14 +848,13 @@ func (e *engine) matchConfig(o *object, byConfig *configCauses, locals map[strin
 	if memo.resolved != cr {
 		memo.resolved, memo.targets = cr, resolveConfig(cr, locals, memo.buf[:0])
 	}
-	var out []match
 	for _, ct := range memo.targets {
 		for ci := range byConfig.causes(ct.target) {
 			c := e.causes[ci]
 			if c.obj.address() == o.address() && e.sourceOf(c.obj) == e.sourceOf(o) {
 				continue
 			}
-			m := match{cause: ci, via: ct.attr, foundBy: "configuration"}
+			m := match{cause: int32(ci), byConfig: true, via: ct.attr}
 			if r := e.refFor(o.typ(), ct.attr, c.obj.typ()); r != nil {
 				m.ref, m.via = r, r.Path
 			}
@@ -960,7 +1013,7 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 						if e.self(o, e.causes[h.cause], value) {
 							return
 						}
-						out = append(out, e.withHazard(match{cause: h.cause, via: string(path), foundBy: "identifier", identifier: strings.Clone(value), kind: h.kind}))
+						out = append(out, e.withHazard(match{cause: int32(h.cause), via: string(path), identifier: strings.Clone(value), kind: h.kind}))
 					})
 				})
 			})
@@ -990,7 +1043,7 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 					if !r.JSON && value != val && h.kind != knowledge.KindARN {
 						return
 					}
-					out = append(out, e.withHazard(match{cause: h.cause, via: r.Path, foundBy: "identifier", ref: r, identifier: value, kind: h.kind}))
+					out = append(out, e.withHazard(match{cause: int32(h.cause), via: r.Path, ref: r, identifier: value, kind: h.kind}))
 				})
 			}
 		}
@@ -1082,7 +1135,7 @@ func (e *engine) withHazard(m match) match {
 	if m.kind != knowledge.KindUniqueID {
 		return m
 	}
-	t, ok := e.kb.Type(e.causes[m.cause].obj.typ())
+	t, ok := e.kb.Type(e.causes[int(m.cause)].obj.typ())
 	if !ok {
 		return m
 	}
@@ -1101,7 +1154,7 @@ func (e *engine) keep(o *object, found []match) []match {
 	if len(found) == 0 {
 		return nil
 	}
-	explained := map[int]bool{}
+	explained := map[int32]bool{}
 	for _, m := range found {
 		if m.ref != nil {
 			explained[m.cause] = true
@@ -1119,13 +1172,13 @@ func (e *engine) keep(o *object, found []match) []match {
 		if m.ref == nil && explained[m.cause] {
 			continue
 		}
-		key := keepKey{cause: e.causes[m.cause].obj.address(), via: m.via}
+		key := keepKey{cause: e.causes[int(m.cause)].obj.address(), via: m.via}
 		if m.ref == nil {
 			// One generic impact per cause is enough.
 			key = keepKey{cause: key.cause, generic: true}
 		}
 		if i, ok := best[key]; ok {
-			if out[i].foundBy == "configuration" && m.foundBy == "identifier" {
+			if out[i].byConfig && !m.byConfig {
 				out[i] = m
 			} else if out[i].hazard == nil && m.hazard != nil {
 				out[i].hazard, out[i].identifier, out[i].kind = m.hazard, m.identifier, m.kind
@@ -1141,11 +1194,11 @@ func (e *engine) keep(o *object, found []match) []match {
 // impactFor turns a match into the impact im. It only reads the engine, so it runs
 // in parallel.
 func (e *engine) impactFor(im *report.Impact, o *object, m match, depth int) {
-	c := e.causes[m.cause]
+	c := e.causes[int(m.cause)]
 	root := e.causes[c.root]
 	*im = report.Impact{
 		Cause: c.obj.address(), CauseType: c.obj.typ(), CauseAction: c.action, Root: root.obj.address(), Depth: depth,
-		Dependent: o.address(), Type: o.typ(), Source: e.sourceOf(o), Via: m.via, FoundBy: m.foundBy,
+		Dependent: o.address(), Type: o.typ(), Source: e.sourceOf(o), Via: m.via, FoundBy: m.foundBy(),
 	}
 	if t, ok := e.kb.Type(o.typ()); ok {
 		im.Service = t.Service
@@ -1218,7 +1271,7 @@ func (m match) kindAttr(e *engine, c *cause) string {
 func (e *engine) generic(c *cause, m match) (string, []string) {
 	var how string
 	switch {
-	case m.foundBy == "configuration":
+	case m.byConfig:
 		how = "its configuration refers to " + c.obj.address()
 	case m.kind == knowledge.KindUniqueID:
 		how = "it holds the unique id of " + c.obj.address()
