@@ -1004,7 +1004,7 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 			if pathBuf == nil {
 				pathBuf = pathPool.Get().(*[]byte)
 			}
-			walkRawStrings(mv, append((*pathBuf)[:0], rawKey...), func(path []byte, s string) {
+			walkRawStrings(mv, append((*pathBuf)[:0], rawKey...), true, func(path []byte, s string) {
 				tokens(s, func(tok string) {
 					x.lookup(tok, func(value string, h hit) {
 						if h.kind != knowledge.KindARN && h.kind != knowledge.KindUniqueID {

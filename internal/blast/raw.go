@@ -1,7 +1,9 @@
 package blast
 
 import (
+	"bytes"
 	"encoding/json"
+	"unsafe"
 
 	"github.com/hiyari-dev/hiyari/internal/jsonscan"
 	"github.com/hiyari-dev/hiyari/internal/knowledge"
@@ -40,10 +42,17 @@ func rawString(val []byte) (string, bool) {
 // for an object's members, visited in the order of their sorted names. The walk reads
 // v in place: s and path are valid only during the call (copy what is kept), and path
 // is built in path's spare room, so a caller can hand it a stack buffer.
-func walkRawStrings(v []byte, path []byte, fn func(path []byte, s string)) {
+//
+// With forTokens, fn only splits s into tokens (see tokens): a string whose only
+// escapes are \" and \\ (a JSON document inside a string, such as a policy) is then
+// passed as written, without unquoting it, since it splits into the same tokens —
+// both bytes of either escape are separators, as are the '"' and '\' they stand for.
+func walkRawStrings(v []byte, path []byte, forTokens bool, fn func(path []byte, s string)) {
 	switch jsonscan.Kind(v) {
 	case '"':
 		if s, ok := jsonscan.SharedString(v); ok {
+			fn(path, s)
+		} else if s, ok := quotesOnly(v); forTokens && ok {
 			fn(path, s)
 		} else if s, ok := jsonscan.Unquote(v); ok {
 			fn(path, s)
@@ -51,13 +60,35 @@ func walkRawStrings(v []byte, path []byte, fn func(path []byte, s string)) {
 	case '[':
 		p := append(path, "[*]"...)
 		for it := jsonscan.NewIter(v); it.Next(); {
-			walkRawStrings(it.Value(), p, fn)
+			walkRawStrings(it.Value(), p, forTokens, fn)
 		}
 	case '{':
 		knowledge.SortedMembers(v, func(key, m []byte) {
-			walkRawStrings(m, append(append(path, '.'), key...), fn)
+			walkRawStrings(m, append(append(path, '.'), key...), forTokens, fn)
 		})
 	}
+}
+
+// quotesOnly returns the content of the raw JSON string v as written, and whether its
+// only escapes are \" and \\.
+func quotesOnly(v []byte) (string, bool) {
+	v = jsonscan.Trim(v)
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return "", false
+	}
+	in := v[1 : len(v)-1]
+	for i := 0; i < len(in); {
+		j := bytes.IndexByte(in[i:], '\\')
+		if j < 0 {
+			break
+		}
+		i += j
+		if i+1 >= len(in) || in[i+1] != '"' && in[i+1] != '\\' {
+			return "", false
+		}
+		i += 2
+	}
+	return unsafe.String(unsafe.SliceData(in), len(in)), true
 }
 
 // rawAttr is a top-level attribute of a value, its name as written and its raw value.

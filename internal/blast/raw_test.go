@@ -1,6 +1,7 @@
 package blast
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -45,7 +46,7 @@ func walks(t *testing.T, raw []byte, root string) (decoded, inPlace []visit) {
 	}
 	walkDecoded(v, root, func(p, s string) { decoded = append(decoded, visit{p, s}) })
 	var buf [4]byte // too small on purpose: the path must grow past it correctly
-	walkRawStrings(raw, append(buf[:0], root...), func(p []byte, s string) {
+	walkRawStrings(raw, append(buf[:0], root...), false, func(p []byte, s string) {
 		inPlace = append(inPlace, visit{string(p), string(s)})
 	})
 	return decoded, inPlace
@@ -72,9 +73,80 @@ func TestWalkRawStrings(t *testing.T) {
 // TestWalkRawStringsOnCorpus compares the walks on every top-level attribute of every
 // prior and planned value in the corpus.
 func TestWalkRawStringsOnCorpus(t *testing.T) {
+	visits := 0
+	files := eachCorpusAttribute(t, func(addr string, key, mv []byte) {
+		dec, raw := walks(t, mv, string(key))
+		if diff := cmp.Diff(dec, raw); diff != "" {
+			t.Errorf("%s %s (-decoded +raw):\n%s", addr, key, diff)
+		}
+		visits += len(raw)
+	})
+	t.Logf("%d plans, %d strings visited", files, visits)
+	if visits < 1000 {
+		t.Errorf("only %d strings visited; the corpus is not being read", visits)
+	}
+}
+
+// tokenWalks returns the (path, token) pairs of the strings in raw, from the decoded
+// walk and from walkRawStrings for tokens, which may pass a string as written.
+func tokenWalks(t *testing.T, raw []byte, root string) (decoded, inPlace []visit) {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("%s: %v", raw, err)
+	}
+	walkDecoded(v, root, func(p, s string) {
+		tokens(s, func(tok string) { decoded = append(decoded, visit{p, tok}) })
+	})
+	var buf [4]byte
+	walkRawStrings(raw, append(buf[:0], root...), true, func(p []byte, s string) {
+		tokens(s, func(tok string) { inPlace = append(inPlace, visit{string(p), tok}) })
+	})
+	return decoded, inPlace
+}
+
+// TestWalkRawStringsForTokens checks that a walk for tokens, which passes strings
+// whose only escapes are \" and \\ as written, yields the tokens of the decoded
+// strings: on hand-made cases, every escape among them, and on every attribute of
+// every corpus plan value.
+func TestWalkRawStringsForTokens(t *testing.T) {
+	for _, tt := range []string{
+		`"plain-token"`,
+		`"{\"Statement\":[{\"Resource\":\"arn:aws:s3:::bucket/*\"}]}"`,
+		`"back\\slash\\\"quote\"end\""`,
+		`"new\nline\ttab\/slash\u0041BCD"`,
+		`"arn:aws:iam::123456789012:role\/app"`,
+		`"\u0022quoted\u0022 \\u0041BC"`,
+		`["abc\"def", {"k": "x\\\\y\"zzz"}]`,
+		`"\"\"\""`, `"\\\\"`, `""`,
+	} {
+		dec, raw := tokenWalks(t, []byte(tt), "attr")
+		if diff := cmp.Diff(dec, raw); diff != "" {
+			t.Errorf("%s (-decoded +for tokens):\n%s", tt, diff)
+		}
+	}
+	escaped := 0
+	files := eachCorpusAttribute(t, func(addr string, key, mv []byte) {
+		dec, raw := tokenWalks(t, mv, string(key))
+		if diff := cmp.Diff(dec, raw); diff != "" {
+			t.Errorf("%s %s (-decoded +for tokens):\n%s", addr, key, diff)
+		}
+		if bytes.Contains(mv, []byte(`\"`)) {
+			escaped++
+		}
+	})
+	t.Logf("%d plans, %d attributes with escaped quotes", files, escaped)
+	if escaped < 10 {
+		t.Errorf("only %d attributes with escaped quotes; the corpus is not being read", escaped)
+	}
+}
+
+// eachCorpusAttribute calls fn with every top-level attribute of every prior and
+// planned value of every corpus plan, and returns how many plans it read.
+func eachCorpusAttribute(t *testing.T, fn func(addr string, key, mv []byte)) int {
+	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(repotest.Corpus(t), "*.plan.json"))
 	all := func(string) bool { return true }
-	visits := 0
 	for _, f := range files {
 		fh, err := os.Open(f)
 		if err != nil {
@@ -88,18 +160,11 @@ func TestWalkRawStringsOnCorpus(t *testing.T) {
 		for _, c := range p.Changes {
 			for _, v := range []plan.Value{c.Before, c.After} {
 				rawMembers(v, func(key, mv []byte) bool {
-					dec, raw := walks(t, mv, string(key))
-					if diff := cmp.Diff(dec, raw); diff != "" {
-						t.Errorf("%s %s (-decoded +raw):\n%s", c.Address, key, diff)
-					}
-					visits += len(raw)
+					fn(c.Address, key, mv)
 					return true
 				})
 			}
 		}
 	}
-	t.Logf("%d plans, %d strings visited", len(files), visits)
-	if visits < 1000 {
-		t.Errorf("only %d strings visited; the corpus is not being read", visits)
-	}
+	return len(files)
 }
