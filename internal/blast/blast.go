@@ -529,7 +529,7 @@ func (e *engine) search(level []int, depth int) []int {
 	// together in one slice of their size (a slice per object, grown by appending,
 	// cost the 100k plan 15 MB).
 	n := len(e.objects)
-	first := make([]int32, n+1) // first[i+1] holds object i's count of kept matches first
+	first := make([]int32, n+1) // first[i+1] is object i's count of kept matches, summed below
 	kept := make([][]match, (n+scanChunk-1)/scanChunk)
 	memos := make([]scanMemo, runtime.GOMAXPROCS(0)) // one per scanning goroutine
 	e.parallelChunks(n, func(w, lo, hi int) {

@@ -50,11 +50,14 @@ func rawString(val []byte) (string, bool) {
 func walkRawStrings(v []byte, path []byte, forTokens bool, fn func(path []byte, s string)) {
 	switch jsonscan.Kind(v) {
 	case '"':
-		if s, ok := jsonscan.SharedString(v); ok {
-			fn(path, s)
-		} else if s, ok := quotesOnly(v); forTokens && ok {
-			fn(path, s)
-		} else if s, ok := jsonscan.Unquote(v); ok {
+		s, ok := jsonscan.SharedString(v)
+		if !ok && forTokens {
+			s, ok = quotesOnly(v)
+		}
+		if !ok {
+			s, ok = jsonscan.Unquote(v)
+		}
+		if ok {
 			fn(path, s)
 		}
 	case '[':
