@@ -50,9 +50,13 @@ func rawString(val []byte) (string, bool) {
 func walkRawStrings(v []byte, path []byte, forTokens bool, fn func(path []byte, s string)) {
 	switch jsonscan.Kind(v) {
 	case '"':
-		s, ok := jsonscan.SharedString(v)
-		if !ok && forTokens {
+		// quotesOnly takes every string SharedString takes, and those with \" and \\.
+		var s string
+		var ok bool
+		if forTokens {
 			s, ok = quotesOnly(v)
+		} else {
+			s, ok = jsonscan.SharedString(v)
 		}
 		if !ok {
 			s, ok = jsonscan.Unquote(v)

@@ -275,16 +275,7 @@ func (c Config) Declares(address string) bool {
 // Block returns the configuration block that declares the resource instance at
 // address, or nil. It allocates nothing for addresses of up to 256 bytes, so it can be
 // asked for every change of a large plan.
-func (c Config) Block(address string) *ConfigResource {
-	if c.Declared == nil {
-		return nil
-	}
-	if !strings.Contains(address, "[") {
-		return c.Declared[address]
-	}
-	var buf [256]byte
-	return c.Declared[string(appendConfigAddress(buf[:0], address))]
-}
+func (c Config) Block(address string) *ConfigResource { return c.BlockCached(address, nil) }
 
 // BlockCache remembers the last block Config.BlockCached found and the configuration
 // address it was found by. The instances of one block are neighbours in a plan's
@@ -298,18 +289,21 @@ type BlockCache struct {
 }
 
 // BlockCached is Block, answered from bc when address is an instance of the block
-// asked for last.
+// asked for last; a nil bc asks the map every time.
 func (c Config) BlockCached(address string, bc *BlockCache) *ConfigResource {
 	if c.Declared == nil {
 		return nil
 	}
 	if !strings.Contains(address, "[") {
-		// Not an instance of a counted block: the address is the block's, and the
-		// cache is left to the neighbours it holds.
+		// Not an instance: the address is the block's own. The cache keeps the last
+		// instance's block, so A[0], B, A[1] asks the map for A once.
 		return c.Declared[address]
 	}
 	var buf [256]byte
 	key := appendConfigAddress(buf[:0], address)
+	if bc == nil {
+		return c.Declared[string(key)]
+	}
 	if bc.n > 0 && string(key) == string(bc.key[:bc.n]) {
 		return bc.block
 	}
