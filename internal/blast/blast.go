@@ -265,6 +265,7 @@ type engine struct {
 
 	refKeyCache map[string]map[string]bool
 	ownCache    map[string]map[string]bool
+	types       []string // the candidates' types, each once (prepare)
 }
 
 // newCause keeps c in the current block of causes and returns a pointer to it; a full
@@ -522,7 +523,7 @@ func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.Ide
 // returns the causes of the next level: dependents that stop working themselves.
 func (e *engine) search(level []int, depth int) []int {
 	lv := e.levelOf(level, depth)
-	x, byConfig, locals, targets := lv.index, lv.byConfig, lv.locals, lv.targets
+	x, byConfig, locals, targets, byName := lv.index, lv.byConfig, lv.locals, lv.targets, lv.byName
 	// Scanning is read-only and parallel; recording is sequential and in object order,
 	// so the result does not depend on scheduling. Each goroutine gathers an object's
 	// matches in a scratch slice it reuses, and a chunk's kept matches are stored
@@ -539,7 +540,7 @@ func (e *engine) search(level []int, depth int) []int {
 			o := e.objects[i]
 			ms := e.matchConfig(o, byConfig, locals, &memo.config, memo.scratch[:0])
 			if !x.empty() {
-				ms = e.matchIdentifiers(o, x, targets, depth, ms)
+				ms = e.matchIdentifiers(o, x, targets, byName[o.typ()], depth, ms)
 			}
 			memo.scratch = ms
 			ms = e.keep(o, ms)
@@ -622,6 +623,10 @@ type level struct {
 	byConfig *configCauses
 	locals   map[string]bool // module-relative addresses of the causes
 	targets  map[string]bool // the causes' types
+	// byName maps a candidate type to the attributes its references start at that
+	// may hold one of the causes by name or id (any kind of identifier); the rest
+	// of its values can only hold them as ARNs or unique ids.
+	byName map[string]map[string]bool
 }
 
 // levelOf gathers what the search of the causes in lvl (indexes into e.causes) at
@@ -717,8 +722,47 @@ func (e *engine) levelOf(lvl []int, depth int) level {
 			lv.locals[keys[pos].local] = true
 		}
 	}
+	lv.byName = e.byName(lv.targets)
 	wg.Wait()
 	return lv
+}
+
+// byName is level.byName for causes of the target types.
+func (e *engine) byName(targets map[string]bool) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for _, typ := range e.types {
+		t, ok := e.kb.Type(typ)
+		if !ok {
+			continue
+		}
+		for i := range t.References {
+			r := &t.References[i]
+			if len(r.Segments) == 0 || r.Segments[0].Kind != knowledge.SegKey || !byNameOrID(r.Via) {
+				continue
+			}
+			for _, tt := range r.Targets {
+				if targets[tt] {
+					if out[typ] == nil {
+						out[typ] = map[string]bool{}
+					}
+					out[typ][r.Segments[0].Key] = true
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// byNameOrID reports whether a reference may hold its target by an identifier other
+// than an ARN or unique id.
+func byNameOrID(via []knowledge.IdentifierKind) bool {
+	for _, k := range via {
+		if k != knowledge.KindARN && k != knowledge.KindUniqueID {
+			return true
+		}
+	}
+	return false
 }
 
 // parallel calls fn for every object index on all CPUs. fn may read the engine and
@@ -772,6 +816,7 @@ func (e *engine) parallelChunks(n int, fn func(w, lo, hi int)) {
 func (e *engine) prepare() {
 	for _, o := range e.objects {
 		if _, ok := e.ownCache[o.typ()]; !ok {
+			e.types = append(e.types, o.typ())
 			e.refKeys(o.typ())
 			e.ownAttrs(o.typ())
 			t, known := e.kb.Type(o.typ())
@@ -968,8 +1013,9 @@ func (e *engine) refFor(depType, attr, targetType string) *knowledge.Reference {
 // matchIdentifiers appends to out the causes whose identifiers o's values hold: through the
 // knowledge base's references for o's type, and through a generic scan of every
 // string for ARNs and unique ids. Only the top-level attributes whose bytes hold an
-// indexed value are decoded.
-func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, depth int, out []match) []match {
+// indexed value are decoded. byName are the attributes that may hold a cause by name
+// or id (level.byName); everywhere else only ARNs and unique ids are looked for.
+func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, byName map[string]bool, depth int, out []match) []match {
 	t, known := e.kb.Type(o.typ())
 	refKeys := e.refKeys(o.typ())
 	relevant := known && e.refsTarget(t, targets)
@@ -977,9 +1023,9 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 	var buf [2]plan.Value
 	var pathBuf *[]byte // the walk's paths grow in it; taken from pathPool on first use
 	for _, v := range o.values(&buf) {
-		// A type none of whose references may point at this level's causes can only
-		// hold them as ARNs or unique ids.
-		if !x.mayHitKinds(v, o.self(depth), !relevant) {
+		// A type none of whose references may point at this level's causes by name
+		// or id can only hold them as ARNs or unique ids.
+		if !x.mayHitKinds(v, o.self(depth), len(byName) == 0) {
 			continue
 		}
 		// The members a reference starts at, kept raw for ValuesIn; a later member of
@@ -987,10 +1033,11 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 		var refBuf [8]rawAttr
 		refs := refBuf[:0]
 		rawMembers(v, func(rawKey, mv []byte) bool {
-			// A reference's attribute may hold any identifier kind; elsewhere only
-			// ARNs and unique ids count (the generic scan).
+			// A reference's attribute may hold the identifier kinds of its references
+			// (any kind for those in byName); elsewhere only ARNs and unique ids count
+			// (the generic scan).
 			isRef := relevant && refKeys[string(rawKey)]
-			if !x.mayHitKinds(mv, o.self(depth), !isRef) {
+			if !x.mayHitKinds(mv, o.self(depth), !byName[string(rawKey)]) {
 				return true
 			}
 			if isRef {
