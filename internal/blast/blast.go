@@ -626,7 +626,14 @@ type level struct {
 	// byName maps a candidate type to the attributes its references start at that
 	// may hold one of the causes by name or id (any kind of identifier); the rest
 	// of its values can only hold them as ARNs or unique ids.
-	byName map[string]map[string]bool
+	byName map[string]*nameAttrs
+}
+
+// nameAttrs are the attributes of a type that may hold a level's causes by name or
+// id, and their marks (markOf) for mayHitNamed.
+type nameAttrs struct {
+	keys  map[string]bool
+	marks []needle
 }
 
 // levelOf gathers what the search of the causes in lvl (indexes into e.causes) at
@@ -728,8 +735,8 @@ func (e *engine) levelOf(lvl []int, depth int) level {
 }
 
 // byName is level.byName for causes of the target types.
-func (e *engine) byName(targets map[string]bool) map[string]map[string]bool {
-	out := map[string]map[string]bool{}
+func (e *engine) byName(targets map[string]bool) map[string]*nameAttrs {
+	out := map[string]*nameAttrs{}
 	for _, typ := range e.types {
 		t, ok := e.kb.Type(typ)
 		if !ok {
@@ -740,12 +747,16 @@ func (e *engine) byName(targets map[string]bool) map[string]map[string]bool {
 			if len(r.Segments) == 0 || r.Segments[0].Kind != knowledge.SegKey || !byNameOrID(r.Via) {
 				continue
 			}
+			key := r.Segments[0].Key
 			for _, tt := range r.Targets {
 				if targets[tt] {
 					if out[typ] == nil {
-						out[typ] = map[string]bool{}
+						out[typ] = &nameAttrs{keys: map[string]bool{}}
 					}
-					out[typ][r.Segments[0].Key] = true
+					if a := out[typ]; !a.keys[key] {
+						a.keys[key] = true
+						a.marks = append(a.marks, markOf(key))
+					}
 					break
 				}
 			}
@@ -1015,7 +1026,7 @@ func (e *engine) refFor(depType, attr, targetType string) *knowledge.Reference {
 // string for ARNs and unique ids. Only the top-level attributes whose bytes hold an
 // indexed value are decoded. byName are the attributes that may hold a cause by name
 // or id (level.byName); everywhere else only ARNs and unique ids are looked for.
-func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, byName map[string]bool, depth int, out []match) []match {
+func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, byName *nameAttrs, depth int, out []match) []match {
 	t, known := e.kb.Type(o.typ())
 	refKeys := e.refKeys(o.typ())
 	relevant := known && e.refsTarget(t, targets)
@@ -1025,7 +1036,8 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 	for _, v := range o.values(&buf) {
 		// A type none of whose references may point at this level's causes by name
 		// or id can only hold them as ARNs or unique ids.
-		if !x.mayHitKinds(v, o.self(depth), len(byName) == 0) {
+		if byName == nil && !x.mayHitKinds(v, o.self(depth), true) ||
+			byName != nil && !x.mayHitNamed(v, o.self(depth), byName.marks) {
 			continue
 		}
 		// The members a reference starts at, kept raw for ValuesIn; a later member of
@@ -1037,7 +1049,7 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 			// (any kind for those in byName); elsewhere only ARNs and unique ids count
 			// (the generic scan).
 			isRef := relevant && refKeys[string(rawKey)]
-			if !x.mayHitKinds(mv, o.self(depth), !byName[string(rawKey)]) {
+			if !x.mayHitKinds(mv, o.self(depth), byName == nil || !byName.keys[string(rawKey)]) {
 				return true
 			}
 			if isRef {

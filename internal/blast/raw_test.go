@@ -145,6 +145,18 @@ func TestWalkRawStringsForTokens(t *testing.T) {
 // planned value of every corpus plan, and returns how many plans it read.
 func eachCorpusAttribute(t *testing.T, fn func(addr string, key, mv []byte)) int {
 	t.Helper()
+	return eachCorpusValue(t, func(addr string, v []byte) {
+		rawMembers(v, func(key, mv []byte) bool {
+			fn(addr, key, mv)
+			return true
+		})
+	})
+}
+
+// eachCorpusValue calls fn with every prior and planned value of every corpus plan,
+// and returns how many plans it read.
+func eachCorpusValue(t *testing.T, fn func(addr string, v []byte)) int {
+	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(repotest.Corpus(t), "*.plan.json"))
 	all := func(string) bool { return true }
 	for _, f := range files {
@@ -159,10 +171,9 @@ func eachCorpusAttribute(t *testing.T, fn func(addr string, key, mv []byte)) int
 		}
 		for _, c := range p.Changes {
 			for _, v := range []plan.Value{c.Before, c.After} {
-				rawMembers(v, func(key, mv []byte) bool {
-					fn(c.Address, key, mv)
-					return true
-				})
+				if v != nil {
+					fn(c.Address, v)
+				}
 			}
 		}
 	}

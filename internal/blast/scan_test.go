@@ -124,12 +124,63 @@ func TestScanMatchesReference(t *testing.T) {
 				}
 			}
 		})
-		x := indexOf(values)
-		checkScan(t, x, data)
-		for range 300 {
-			lo := rng.IntN(len(data))
-			hi := lo + rng.IntN(min(len(data)-lo, 600)+1)
-			checkScan(t, x, data[lo:hi])
+		// The same values with kinds in turn (too many heads: every token is read),
+		// and the ARNs alone (one head: the scan jumps from needle to needle).
+		var arns []string
+		for _, v := range values {
+			if strings.HasPrefix(v, "arn:") {
+				arns = append(arns, v)
+			}
+		}
+		xa := newIndex(len(arns))
+		for i, v := range arns {
+			xa.add(v, hit{cause: i, kind: knowledge.KindARN})
+		}
+		if len(arns) > 0 && (xa.manyHeads || len(xa.needles) != 1) {
+			t.Fatalf("%s: the ARNs made %d needles (many heads: %t), want one", f, len(xa.needles), xa.manyHeads)
+		}
+		for _, x := range []*index{indexOf(values), xa} {
+			checkScan(t, x, data)
+			for range 300 {
+				lo := rng.IntN(len(data))
+				hi := lo + rng.IntN(min(len(data)-lo, 600)+1)
+				checkScan(t, x, data[lo:hi])
+			}
+		}
+	}
+}
+
+// TestNeedles checks the needles the ARN scan looks for: the beginning a head's
+// values share, cut before a separator, searched by its least common byte.
+func TestNeedles(t *testing.T) {
+	for _, c := range []struct {
+		values []string
+		want   []string // needles, in head order
+		rarest []byte
+	}{
+		{[]string{"arn:aws:iam::1:role/a", "arn:aws:iam::1:role/b"}, []string{"arn:aws:iam::1:r"}, []byte{'1'}},
+		{[]string{"arn:aws:iam::1:role/a", "arn:aws:s3:::b", "arn:aws-cn:s3:::c"}, []string{"arn:aws"}, []byte{'w'}},
+		{[]string{"AROAEXAMPLE1", "AROAEXAMPLE2", "arn:aws:sns:x"}, []string{"AROAEXAMPLE", "arn:aws:sns:x"}, []byte{'R', 'x'}},
+		{[]string{"arn:a b", "arn:a"}, []string{"arn:a"}, []byte{':'}},
+		// A head with a separator in it begins no token: no needle.
+		{[]string{"ab,c"}, nil, nil},
+	} {
+		x := newIndex(len(c.values))
+		for i, v := range c.values {
+			x.add(v, hit{cause: i, kind: knowledge.KindARN})
+		}
+		var got []string
+		var rarest []byte
+		for _, n := range x.needles {
+			got = append(got, string(n.b))
+			rarest = append(rarest, n.b[n.at])
+		}
+		if strings.Join(got, "|") != strings.Join(c.want, "|") || string(rarest) != string(c.rarest) {
+			t.Errorf("values %q: needles %q searched by %q, want %q by %q", c.values, got, rarest, c.want, c.rarest)
+		}
+		// Whatever the needles, the scan answers as the reference does.
+		for _, raw := range []string{strings.Join(c.values, ","), `{"a":"` + strings.Join(c.values, `","`) + `"}`, "x" + c.values[0], c.values[0] + ":*"} {
+			checkScan(t, x, []byte(raw))
 		}
 	}
 }
@@ -145,4 +196,95 @@ func FuzzScan(f *testing.F) {
 		x := indexOf(strings.Split(ids, "\n"))
 		checkScan(t, x, raw)
 	})
+}
+
+// checkNamed checks mayHitNamed against the test it replaces, mayHitKinds over
+// all identifier kinds, for what the search does with the answer: it passes no
+// value that test would not, and every value that test passes and one of whose
+// top-level attributes the search reads for matches (any identifier in the named
+// attributes, ARNs and unique ids in the rest).
+func checkNamed(t *testing.T, x *index, raw []byte, keys []string) {
+	t.Helper()
+	names := map[string]bool{}
+	var marks []needle
+	for _, k := range keys {
+		names[k] = true
+		marks = append(marks, markOf(k))
+	}
+	for _, self := range []int{-1, 0, 1} {
+		got := x.mayHitNamed(raw, self, marks)
+		if got && !x.mayHitKinds(raw, self, false) {
+			t.Fatalf("mayHitNamed(%q, self %d, names %q) passes a value no identifier of any kind is in", raw, self, keys)
+		}
+		if got || !x.mayHitKinds(raw, self, false) {
+			continue
+		}
+		rawMembers(raw, func(key, mv []byte) bool {
+			if x.mayHitKinds(mv, self, !names[string(key)]) {
+				t.Fatalf("mayHitNamed(%q, self %d, names %q) = false, but the search would read attribute %q", raw, self, keys, key)
+			}
+			return true
+		})
+	}
+}
+
+// TestMayHitNamed runs checkNamed on every value of every corpus plan, naming each
+// of its attributes in turn, with indexes made of the corpus's own tokens (one with
+// every kind, too many heads for jumps; one of ARNs and names, which jumps), and on
+// hand cases: space before the colon, bare numbers, nested and escaped names.
+func TestMayHitNamed(t *testing.T) {
+	var values []string
+	var vals [][]byte
+	eachCorpusValue(t, func(_ string, v []byte) {
+		vals = append(vals, v)
+		n := 0
+		tokens(string(v), func(tok string) {
+			if n++; n%3 == 0 || strings.HasPrefix(tok, "arn:") {
+				values = append(values, tok)
+			}
+		})
+	})
+	mixed := indexOf(values)
+	named := newIndex(len(values))
+	for i, v := range values {
+		kind := knowledge.KindName
+		if strings.HasPrefix(v, "arn:") {
+			kind = knowledge.KindARN
+		}
+		named.add(v, hit{cause: i % 7, kind: kind})
+	}
+	if named.manyHeads {
+		t.Fatal("the index of ARNs and names has too many heads; the jumps are not tested")
+	}
+	checked := 0
+	for _, v := range vals {
+		var keys []string
+		rawMembers(v, func(key, _ []byte) bool {
+			keys = append(keys, string(key))
+			return true
+		})
+		for _, x := range []*index{mixed, named} {
+			checkNamed(t, x, v, nil)
+			for _, k := range keys {
+				checkNamed(t, x, v, []string{k})
+				checked++
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d values and names checked; the corpus is not being read", checked)
+	}
+	x := indexOf([]string{"arn:aws:iam::1:role/app", "bucket-1", "AROAEXAMPLE", "12345"})
+	for _, raw := range []string{
+		`{"bucket" : "bucket-1"}`,
+		`{"bucket":12345,"b":"x"}`,
+		`{"bucket":"x","inner":{"bucket":"bucket-1"}}`,
+		`{"\u0062ucket":"bucket-1"}`,
+		`{"list":["bucket","bucket-1"]}`,
+		`{"bucket":["bucket-1"]}`,
+		`{"bucket":"bucket-1`,
+		`{"policy":"{\"bucket\":\"bucket-1\"}"}`,
+	} {
+		checkNamed(t, x, []byte(raw), []string{"bucket"})
+	}
 }
