@@ -227,21 +227,27 @@ func (x *index) addHead(v string) {
 	x.headFirst[head[0]] = true
 }
 
-// headed reports whether tok begins with one of the heads (always true when there
-// are too many to tell). Most tokens fail on their first byte.
-func (x *index) headed(tok []byte) bool {
+// headed returns the length of the shortest prefix of tok that may be an indexed
+// ARN or unique id, or -1 when none may be: tok must begin with a head, and an
+// indexed value under that head is no shorter than the head's needle (a value of
+// three bytes is a head of its own). With too many heads to tell it is
+// minIdentifier. Most tokens fail on their first byte.
+func (x *index) headed(tok []byte) int {
 	if x.manyHeads {
-		return true
+		return minIdentifier
 	}
 	if len(tok) == 0 || !x.headFirst[tok[0]] {
-		return false
+		return -1
 	}
-	for _, h := range x.heads {
+	shortest := -1
+	for i, h := range x.heads {
 		if len(tok) >= len(h) && string(tok[:len(h)]) == string(h) {
-			return true
+			if n := len(x.needles[i].b); shortest < 0 || n < shortest {
+				shortest = n
+			}
 		}
 	}
-	return false
+	return shortest
 }
 
 // sepTable marks the bytes that end a token: JSON punctuation, quotes, backslashes
@@ -493,12 +499,17 @@ func (x *index) tokenHits(tok []byte, self int, arnsOnly bool) bool {
 	if x.maybe(tok, arnsOnly) && x.other(string(tok), self, arnsOnly) {
 		return true
 	}
-	if !x.contained || !x.headed(tok) {
+	if !x.contained {
 		return false
 	}
-	// The prefixes that end before a ':' or '/', found eight bytes at a time; the
-	// last word is read from a copy padded with zeros.
-	for base := 0; base < len(tok); base += 8 {
+	from := x.headed(tok)
+	if from < 0 {
+		return false
+	}
+	from = max(from, minIdentifier)
+	// The prefixes of at least from bytes that end before a ':' or '/', found eight
+	// bytes at a time; the last word is read from a copy padded with zeros.
+	for base := from &^ 7; base < len(tok); base += 8 {
 		var w uint64
 		if base+8 <= len(tok) {
 			w = binary.LittleEndian.Uint64(tok[base:])
@@ -509,7 +520,7 @@ func (x *index) tokenHits(tok []byte, self int, arnsOnly bool) bool {
 		}
 		for m := cutMask(w); m != 0; m &= m - 1 {
 			i := base + bits.TrailingZeros64(m)>>3
-			if i >= minIdentifier && x.maybe(tok[:i], true) && x.other(string(tok[:i]), self, true) {
+			if i >= from && x.maybe(tok[:i], true) && x.other(string(tok[:i]), self, true) {
 				return true
 			}
 		}
