@@ -13,14 +13,15 @@ func ConfigAddress(addr string) string {
 	return string(appendConfigAddress(make([]byte, 0, len(addr)), addr))
 }
 
-// appendConfigAddress appends addr without its instance keys to dst.
+// appendConfigAddress appends addr without its instance keys to dst, copying the
+// parts between keys whole.
 func appendConfigAddress(dst []byte, addr string) []byte {
-	for i := 0; i < len(addr); i++ {
-		c := addr[i]
-		if c != '[' {
-			dst = append(dst, c)
-			continue
+	for {
+		i := strings.IndexByte(addr, '[')
+		if i < 0 {
+			return append(dst, addr...)
 		}
+		dst = append(dst, addr[:i]...)
 		// skip to the matching ']' honouring quoted strings
 		inQuote := false
 		for i++; i < len(addr); i++ {
@@ -33,9 +34,10 @@ func appendConfigAddress(dst []byte, addr string) []byte {
 				goto closed
 			}
 		}
+		return dst // no closing bracket: the rest is dropped
 	closed:
+		addr = addr[i+1:]
 	}
-	return dst
 }
 
 // ModulePath returns the module part of a configuration address ("" for root):
