@@ -39,23 +39,22 @@ type index struct {
 	sigs, arnSigs *[sigBits / 64]uint64
 	// contained is true when some value may be found as a prefix (an ARN or unique id).
 	contained bool
-	// heads are the distinct beginnings (first headLen bytes, or the whole value when
-	// shorter) of the ARNs and unique ids indexed; manyHeads is true when there are
-	// more than maxHeads of them. Every ARN or unique id a token can equal or start
-	// with begins with one of them ("arn:", "AROA"), so a scan for ARNs only jumps
-	// from head to head instead of tokenising every byte, and a token that starts
-	// with none is not looked up by its prefixes.
-	heads     [][]byte
+	// needles hold, one per head, the beginning shared by the ARNs and unique ids
+	// indexed under it; a head is a value's first headLen bytes, or the whole value
+	// when shorter, and the first bytes of a needle. manyHeads is true when there are
+	// more than maxHeads heads. Every ARN or unique id a token can equal or start
+	// with begins with a needle ("arn:aws:", "AROA"), so a scan for ARNs only jumps
+	// from needle to needle instead of tokenising every byte, and a token that starts
+	// with no head is not looked up by its prefixes.
+	needles   []needle
 	manyHeads bool
 	headFirst [256]bool // the first bytes of heads
-	// needles are what the scan for ARNs looks for, one per head (in the same
-	// order): the longest beginning the head's values share.
-	needles []needle
 }
 
 // needle is the beginning every indexed ARN or unique id under one head shares
 // ("arn:aws:" for ARNs in one partition, "AROA" for role ids), at most needleLen
-// bytes and cut before any separator, and the position of its least common byte
+// bytes and cut before any separator (never within its head, which holds none), and
+// the position of its least common byte
 // (see commonBytes). The scan looks for that byte, which occurs far less often than
 // the first: 'w' once in 148 bytes of the corpus, 'a' once in 23.
 type needle struct {
@@ -133,6 +132,9 @@ func (n *needle) find(raw []byte, off int) int {
 	return -1
 }
 
+// head is the needle's head: its first headLen bytes, or all of it when shorter.
+func (n *needle) head() []byte { return n.b[:min(headLen, len(n.b))] }
+
 // rarest sets at to the needle's least common byte (the first of equals).
 func (n *needle) rarest() {
 	n.at = 0
@@ -143,7 +145,7 @@ func (n *needle) rarest() {
 	}
 }
 
-// headLen and maxHeads bound index.heads.
+// headLen and maxHeads bound the heads of index.needles.
 const (
 	headLen  = 4
 	maxHeads = 8
@@ -212,17 +214,16 @@ func (x *index) addHead(v string) {
 			return // no token begins with it: a token holds no separator
 		}
 	}
-	for i, h := range x.heads {
-		if string(h) == head {
+	for i := range x.needles {
+		if string(x.needles[i].head()) == head {
 			x.needles[i].shrink(v)
 			return
 		}
 	}
-	if len(x.heads) == maxHeads {
-		x.manyHeads, x.heads, x.needles = true, nil, nil
+	if len(x.needles) == maxHeads {
+		x.manyHeads, x.needles = true, nil
 		return
 	}
-	x.heads = append(x.heads, []byte(head))
 	x.needles = append(x.needles, newNeedle(v))
 	x.headFirst[head[0]] = true
 }
@@ -240,8 +241,8 @@ func (x *index) headed(tok []byte) int {
 		return -1
 	}
 	shortest := -1
-	for i, h := range x.heads {
-		if len(tok) >= len(h) && string(tok[:len(h)]) == string(h) {
+	for i := range x.needles {
+		if h := x.needles[i].head(); len(tok) >= len(h) && string(tok[:len(h)]) == string(h) {
 			if n := len(x.needles[i].b); shortest < 0 || n < shortest {
 				shortest = n
 			}
@@ -407,9 +408,6 @@ func sepMask(w uint64) uint64 {
 // levels.
 func (x *index) mayHitHeads(raw []byte, self int) bool {
 	for _, n := range x.needles {
-		if len(n.b) == 0 {
-			continue // a value that begins with a separator is never a token
-		}
 		for off := 0; ; {
 			i := n.find(raw, off)
 			if i < 0 {
