@@ -472,26 +472,37 @@ func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.Ide
 		// per object of a large plan.
 		var buf [8]identity
 		ids := buf[:0]
-		if v := o.identifying(); v != nil {
+		if v := o.identifying(); v != nil && (!known || len(t.Identifiers) > 0) {
+			// A value has each member once (the plan and state readers refuse
+			// duplicates), so the walk stops once every identifying attribute has been
+			// seen: the rest of a large value is not read.
+			var want, seen uint64
+			if known && len(t.Identifiers) <= 64 {
+				want = 1<<len(t.Identifiers) - 1
+			} else if !known {
+				want = 3 // arn and id
+			}
 			rawMembers(v, func(key, val []byte) bool {
 				if known {
 					for i := range t.Identifiers {
 						if string(key) == t.Identifiers[i].Attribute && i < int(specARN) {
+							seen |= 1 << (i & 63)
 							if s, ok := rawString(val); ok && s != "" {
 								ids = append(ids, identity{s, uint8(i)})
 							}
 						}
 					}
 				} else if k := string(key); k == "arn" || k == "id" {
+					spec, bit := specID, uint64(2)
+					if k == "arn" {
+						spec, bit = specARN, 1
+					}
+					seen |= bit
 					if s, ok := rawString(val); ok && s != "" {
-						spec := specID
-						if k == "arn" {
-							spec = specARN
-						}
 						ids = append(ids, identity{s, spec})
 					}
 				}
-				return true
+				return want == 0 || seen != want
 			})
 		}
 		o.ids = noIDs
@@ -1380,12 +1391,27 @@ func classRank(c string) int {
 }
 
 func (e *engine) finish(res *Result) {
+	// The counts do not depend on the order: they are taken on another goroutine
+	// while the impacts are sorted (on the 100k plan each takes milliseconds, and
+	// nothing else runs beside them by now).
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		type dep struct{ source, address string }
+		deps := make(map[dep]struct{}, len(e.impacts))
+		for k := range e.impacts {
+			im := &e.impacts[k]
+			deps[dep{im.Source, im.Dependent}] = struct{}{}
+			res.Summary.ByClass[im.DataLoss]++
+		}
+		res.Summary.Dependents = len(deps)
+	})
 	// order is the position of each root among the causes (the last of the same
 	// address, should two share one), for the roots the impacts name only.
 	order := map[string]int{}
 	for k := range e.impacts {
 		order[e.impacts[k].Root] = 0
 	}
+	res.Summary.Causes = len(order)
 	for i, c := range e.causes {
 		if c.depth != 1 {
 			continue
@@ -1395,49 +1421,45 @@ func (e *engine) finish(res *Result) {
 		}
 	}
 	// Impacts are large: the sort orders their indexes, comparing in place, and the
-	// impacts are then moved once each into their places.
+	// impacts are then moved once each into their places. It is stable: equal
+	// impacts keep the order they were found in, which the last comparison gives
+	// (an unstable sort with it costs less than a stable one).
 	rank := make([]int32, len(e.impacts)) // the position of each impact's root
 	perm := make([]int32, len(e.impacts))
 	for k := range e.impacts {
 		rank[k], perm[k] = int32(order[e.impacts[k].Root]), int32(k)
 	}
-	slices.SortStableFunc(perm, func(i, j int32) int {
-		a, b := &e.impacts[i], &e.impacts[j]
-		if a.Root != b.Root {
+	slices.SortFunc(perm, func(i, j int32) int {
+		if rank[i] != rank[j] {
 			return cmp.Compare(rank[i], rank[j])
 		}
-		if a.Depth != b.Depth {
-			return cmp.Compare(a.Depth, b.Depth)
+		// Two roots of one position (which cannot be: a root is a cause, and each
+		// cause has a position of its own) would keep their order.
+		if a, b := &e.impacts[i], &e.impacts[j]; a.Root == b.Root {
+			if a.Depth != b.Depth {
+				return cmp.Compare(a.Depth, b.Depth)
+			}
+			if a.Cause != b.Cause {
+				return strings.Compare(a.Cause, b.Cause)
+			}
+			if ra, rb := classRank(a.DataLoss), classRank(b.DataLoss); ra != rb {
+				return cmp.Compare(ra, rb)
+			}
+			if a.Dependent != b.Dependent {
+				return strings.Compare(a.Dependent, b.Dependent)
+			}
+			if a.Via != b.Via {
+				return strings.Compare(a.Via, b.Via)
+			}
 		}
-		if a.Cause != b.Cause {
-			return strings.Compare(a.Cause, b.Cause)
-		}
-		if ra, rb := classRank(a.DataLoss), classRank(b.DataLoss); ra != rb {
-			return cmp.Compare(ra, rb)
-		}
-		if a.Dependent != b.Dependent {
-			return strings.Compare(a.Dependent, b.Dependent)
-		}
-		return strings.Compare(a.Via, b.Via)
+		return cmp.Compare(i, j)
 	})
+	wg.Wait() // the counts read the impacts that permute moves
 	permute(e.impacts, perm)
 	res.Impacts = e.impacts
 	if res.Impacts == nil {
 		res.Impacts = []report.Impact{}
 	}
-	// The impacts are in root order now, each root's together: the roots are counted
-	// as they change.
-	type dep struct{ source, address string }
-	deps := make(map[dep]struct{}, len(res.Impacts))
-	for k := range res.Impacts {
-		im := &res.Impacts[k]
-		if k == 0 || im.Root != res.Impacts[k-1].Root {
-			res.Summary.Causes++
-		}
-		deps[dep{im.Source, im.Dependent}] = struct{}{}
-		res.Summary.ByClass[im.DataLoss]++
-	}
-	res.Summary.Dependents = len(deps)
 	res.Runbook = e.runbook(res.Impacts)
 }
 

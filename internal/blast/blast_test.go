@@ -2,6 +2,7 @@ package blast
 
 import (
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"slices"
 	"strings"
@@ -382,5 +383,50 @@ func TestScheduleIndependent(t *testing.T) {
 	}
 	if diff := cmp.Diff(one, four); diff != "" {
 		t.Errorf("the result on four processors differs from the one on one processor (-one +four):\n%s", diff)
+	}
+}
+
+// finish orders impacts by root, depth, cause, data-loss class, dependent and path;
+// impacts equal in all of those (one dependent in the plan and in an extra state,
+// say) keep the order they were found in, however many there are.
+func TestFinishOrderIsStable(t *testing.T) {
+	e := &engine{kb: loadKB(t), steps: map[string]bool{}}
+	for _, addr := range []string{"aws_iam_role.b", "aws_iam_role.a"} {
+		obj := &object{change: &plan.Change{Address: addr, Type: "aws_iam_role"}}
+		e.causes = append(e.causes, &cause{obj: obj, depth: 1})
+	}
+	var want []string
+	for i := range 60 {
+		root := e.causes[i%2].obj.address()
+		src := []string{"plan", "other.tfstate"}[i%3%2]
+		im := report.Impact{Root: root, Cause: root, Depth: 1, DataLoss: "availability",
+			Dependent: "aws_lambda_function.f", Via: "role", Source: src, Identifier: fmt.Sprintf("found-%02d", i)}
+		if i%5 == 0 {
+			im.DataLoss = "lost" // ranked before availability
+		}
+		e.impacts = append(e.impacts, im)
+	}
+	// The expected order: roots in cause order (b first), lost before availability,
+	// and otherwise the order found.
+	for _, root := range []string{"aws_iam_role.b", "aws_iam_role.a"} {
+		for _, class := range []string{"lost", "availability"} {
+			for _, im := range e.impacts {
+				if im.Root == root && im.DataLoss == class {
+					want = append(want, im.Identifier)
+				}
+			}
+		}
+	}
+	res := &Result{Summary: report.BlastSummary{ByClass: map[string]int{}}}
+	e.finish(res)
+	var got []string
+	for _, im := range res.Impacts {
+		got = append(got, im.Identifier)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("impacts in order\n%v\nwant\n%v", got, want)
+	}
+	if res.Summary.Causes != 2 || res.Summary.Dependents != 2 || res.Summary.ByClass["lost"] != 12 || res.Summary.ByClass["availability"] != 48 {
+		t.Fatalf("summary %+v: want 2 causes, 2 dependents (one in the plan, one in a state), 12 lost and 48 availability", res.Summary)
 	}
 }
