@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/hiyari-dev/hiyari/internal/jsonscan"
@@ -60,6 +61,50 @@ type index struct {
 type needle struct {
 	b  []byte
 	at int
+	// keys are the bytes keyAt to keyAt+4 of the values under the needle, as
+	// little-endian words, when every such value is that long and they take at most
+	// maxKeys words (anyKey otherwise). For ARNs they begin the service ("iam:",
+	// "s3::", "lamb"): a token whose bytes there are none of them can neither be nor
+	// begin with one of the values, and is not read further. On the second level of
+	// the 100k-resource plan, whose causes are a few services' resources, that skips
+	// most of the ARNs in the values (the roles').
+	keys   []uint32
+	anyKey bool
+}
+
+// keyAt and maxKeys bound needle.keys: the key follows "arn:aws:".
+const (
+	keyAt   = 8
+	maxKeys = 16
+)
+
+// addKey notes the key of v, a value under the needle.
+func (n *needle) addKey(v string) {
+	if n.anyKey {
+		return
+	}
+	if len(v) < keyAt+4 {
+		n.anyKey, n.keys = true, nil
+		return
+	}
+	k := binary.LittleEndian.Uint32([]byte(v[keyAt : keyAt+4]))
+	if slices.Contains(n.keys, k) {
+		return
+	}
+	if len(n.keys) == maxKeys {
+		n.anyKey, n.keys = true, nil
+		return
+	}
+	n.keys = append(n.keys, k)
+}
+
+// keyed reports whether the token at raw[i], which begins with the needle, may be
+// or begin with a value under it, by its key.
+func (n *needle) keyed(raw []byte, i int) bool {
+	if n.anyKey {
+		return true
+	}
+	return i+keyAt+4 <= len(raw) && slices.Contains(n.keys, binary.LittleEndian.Uint32(raw[i+keyAt:]))
 }
 
 // needleLen bounds a needle.
@@ -217,6 +262,7 @@ func (x *index) addHead(v string) {
 	for i := range x.needles {
 		if string(x.needles[i].head()) == head {
 			x.needles[i].shrink(v)
+			x.needles[i].addKey(v)
 			return
 		}
 	}
@@ -225,6 +271,7 @@ func (x *index) addHead(v string) {
 		return
 	}
 	x.needles = append(x.needles, newNeedle(v))
+	x.needles[len(x.needles)-1].addKey(v)
 	x.headFirst[head[0]] = true
 }
 
@@ -416,6 +463,9 @@ func (x *index) mayHitHeads(raw []byte, self int) bool {
 			off = i + 1
 			if i > 0 && !sepTable[raw[i-1]] {
 				continue // inside a token that begins elsewhere
+			}
+			if !n.keyed(raw, i) {
+				continue // none of the values under the needle (another service's ARN)
 			}
 			j := tokenEnd(raw, i+len(n.b))
 			if j-i >= minIdentifier && !memberName(raw, j) && x.tokenHits(raw[i:j], self, true) {

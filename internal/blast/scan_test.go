@@ -2,9 +2,11 @@ package blast
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -139,7 +141,31 @@ func TestScanMatchesReference(t *testing.T) {
 		if len(arns) > 0 && (xa.manyHeads || len(xa.needles) != 1) {
 			t.Fatalf("%s: the ARNs made %d needles (many heads: %t), want one", f, len(xa.needles), xa.manyHeads)
 		}
-		for _, x := range []*index{indexOf(values), xa} {
+		// The ARNs of two services only: the needle's keys pass those services' ARNs
+		// and skip the others'.
+		var services []string
+		var some []string
+		for _, v := range arns {
+			if len(v) < keyAt+4 {
+				continue
+			}
+			k := v[keyAt : keyAt+4]
+			if !slices.Contains(services, k) {
+				if len(services) == 2 {
+					continue
+				}
+				services = append(services, k)
+			}
+			some = append(some, v)
+		}
+		xs := newIndex(len(some))
+		for i, v := range some {
+			xs.add(v, hit{cause: i, kind: knowledge.KindARN})
+		}
+		if len(some) > 0 && (len(xs.needles) != 1 || xs.needles[0].anyKey || len(xs.needles[0].keys) != len(services)) {
+			t.Fatalf("%s: the ARNs of %q made needles %+v, want one keyed by each service", f, services, xs.needles)
+		}
+		for _, x := range []*index{indexOf(values), xa, xs} {
 			checkScan(t, x, data)
 			for range 300 {
 				lo := rng.IntN(len(data))
@@ -180,6 +206,48 @@ func TestNeedles(t *testing.T) {
 		}
 		// Whatever the needles, the scan answers as the reference does.
 		for _, raw := range []string{strings.Join(c.values, ","), `{"a":"` + strings.Join(c.values, `","`) + `"}`, "x" + c.values[0], c.values[0] + ":*"} {
+			checkScan(t, x, []byte(raw))
+		}
+	}
+}
+
+// TestNeedleKeys checks the keys a needle skips tokens by: the four bytes after
+// "arn:aws:" of the values under it, unless a value is shorter or there are too many.
+func TestNeedleKeys(t *testing.T) {
+	var many []string
+	for i := range maxKeys + 1 {
+		many = append(many, fmt.Sprintf("arn:aws:s%03d:::x", i))
+	}
+	for _, c := range []struct {
+		values  []string
+		anyKey  bool
+		keyed   []string // tokens the needle passes
+		skipped []string // tokens it skips
+	}{
+		{[]string{"arn:aws:iam::1:role/a", "arn:aws:s3:::b"}, false,
+			[]string{"arn:aws:iam::1:role/zzz", "arn:aws:s3:::other"}, []string{"arn:aws:sqs:x:1:q", "arn:aws:ia", "arn:aws:"}},
+		{[]string{"arn:aws:iam::1:role/a", "arn:aws:s3"}, true, []string{"arn:aws:sqs:x:1:q"}, nil},
+		{many, true, []string{"arn:aws:iam::1:role/a"}, nil},
+	} {
+		x := newIndex(len(c.values))
+		for i, v := range c.values {
+			x.add(v, hit{cause: i, kind: knowledge.KindARN})
+		}
+		if len(x.needles) != 1 || x.needles[0].anyKey != c.anyKey {
+			t.Fatalf("values %q: needles %+v, want one with anyKey %t", c.values, x.needles, c.anyKey)
+		}
+		n := &x.needles[0]
+		for _, tok := range c.keyed {
+			if !n.keyed([]byte(tok), 0) {
+				t.Errorf("values %q: token %q skipped, want it read", c.values, tok)
+			}
+		}
+		for _, tok := range c.skipped {
+			if n.keyed([]byte(`"`+tok+`"`), 1) {
+				t.Errorf("values %q: token %q read, want it skipped", c.values, tok)
+			}
+		}
+		for _, raw := range []string{strings.Join(append(c.keyed, c.skipped...), ","), strings.Join(c.values, ",")} {
 			checkScan(t, x, []byte(raw))
 		}
 	}
