@@ -534,7 +534,7 @@ func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.Ide
 // returns the causes of the next level: dependents that stop working themselves.
 func (e *engine) search(level []int, depth int) []int {
 	lv := e.levelOf(level, depth)
-	x, byConfig, locals, targets, byName := lv.index, lv.byConfig, lv.locals, lv.targets, lv.byName
+	x, byConfig, locals, byType := lv.index, lv.byConfig, lv.locals, lv.byType
 	// Scanning is read-only and parallel; recording is sequential and in object order,
 	// so the result does not depend on scheduling. Each goroutine gathers an object's
 	// matches in a scratch slice it reuses, and a chunk's kept matches are stored
@@ -551,7 +551,7 @@ func (e *engine) search(level []int, depth int) []int {
 			o := e.objects[i]
 			ms := e.matchConfig(o, byConfig, locals, &memo.config, memo.scratch[:0])
 			if !x.empty() {
-				ms = e.matchIdentifiers(o, x, targets, byName[o.typ()], depth, ms)
+				ms = e.matchIdentifiers(o, x, byType[o.typ()], depth, ms)
 			}
 			memo.scratch = ms
 			ms = e.keep(o, ms)
@@ -638,6 +638,52 @@ type level struct {
 	// may hold one of the causes by name or id (any kind of identifier); the rest
 	// of its values can only hold them as ARNs or unique ids.
 	byName map[string]*nameAttrs
+	// byType is what the scan needs of each candidate type at this level.
+	byType map[string]*scanType
+}
+
+// scanType is what the scan of one level needs of one candidate type: looked up once
+// per candidate, where it was five lookups per candidate and three per attribute.
+type scanType struct {
+	t     *knowledge.Type
+	known bool
+	// relevant is true when some reference of the type may point at the level's
+	// causes.
+	relevant bool
+	names    *nameAttrs // byName's entry, nil when none
+	attrs    map[string]attrFlags
+}
+
+// attrFlags say what a top-level attribute is to a candidate type at one level.
+type attrFlags uint8
+
+const (
+	attrRef   attrFlags = 1 << iota // a knowledge reference starts at it
+	attrNamed                       // in nameAttrs: may hold a cause by name or id
+	attrOwn                         // one of the type's own identifying attributes
+)
+
+// scanTypes makes level.byType.
+func (e *engine) scanTypes(targets map[string]bool, byName map[string]*nameAttrs) map[string]*scanType {
+	out := make(map[string]*scanType, len(e.types))
+	for _, typ := range e.types {
+		st := &scanType{names: byName[typ], attrs: map[string]attrFlags{}}
+		st.t, st.known = e.kb.Type(typ)
+		st.relevant = st.known && e.refsTarget(st.t, targets)
+		for k := range e.refKeys(typ) {
+			st.attrs[k] |= attrRef
+		}
+		for k := range e.ownAttrs(typ) {
+			st.attrs[k] |= attrOwn
+		}
+		if st.names != nil {
+			for k := range st.names.keys {
+				st.attrs[k] |= attrNamed
+			}
+		}
+		out[typ] = st
+	}
+	return out
 }
 
 // nameAttrs are the attributes of a type that may hold a level's causes by name or
@@ -741,6 +787,7 @@ func (e *engine) levelOf(lvl []int, depth int) level {
 		}
 	}
 	lv.byName = e.byName(lv.targets)
+	lv.byType = e.scanTypes(lv.targets, lv.byName)
 	wg.Wait()
 	return lv
 }
@@ -1035,13 +1082,11 @@ func (e *engine) refFor(depType, attr, targetType string) *knowledge.Reference {
 // matchIdentifiers appends to out the causes whose identifiers o's values hold: through the
 // knowledge base's references for o's type, and through a generic scan of every
 // string for ARNs and unique ids. Only the top-level attributes whose bytes hold an
-// indexed value are decoded. byName are the attributes that may hold a cause by name
-// or id (level.byName); everywhere else only ARNs and unique ids are looked for.
-func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, byName *nameAttrs, depth int, out []match) []match {
-	t, known := e.kb.Type(o.typ())
-	refKeys := e.refKeys(o.typ())
-	relevant := known && e.refsTarget(t, targets)
-	own := e.ownAttrs(o.typ())
+// indexed value are decoded. st is what the level knows of o's type: the attributes
+// that may hold a cause by name or id (level.byName) among them; everywhere else only
+// ARNs and unique ids are looked for.
+func (e *engine) matchIdentifiers(o *object, x *index, st *scanType, depth int, out []match) []match {
+	t, known, relevant, byName := st.t, st.known, st.relevant, st.names
 	var buf [2]plan.Value
 	var pathBuf *[]byte // the walk's paths grow in it; taken from pathPool on first use
 	for _, v := range o.values(&buf) {
@@ -1059,14 +1104,14 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 			// A reference's attribute may hold the identifier kinds of its references
 			// (any kind for those in byName); elsewhere only ARNs and unique ids count
 			// (the generic scan).
-			isRef := relevant && refKeys[string(rawKey)]
-			if !x.mayHitKinds(mv, o.self(depth), byName == nil || !byName.keys[string(rawKey)]) {
+			flags := st.attrs[string(rawKey)]
+			if !x.mayHitKinds(mv, o.self(depth), flags&attrNamed == 0) {
 				return true
 			}
-			if isRef {
+			if relevant && flags&attrRef != 0 {
 				refs = append(refs, rawAttr{rawKey, mv})
 			}
-			if own[string(rawKey)] {
+			if flags&attrOwn != 0 {
 				return true
 			}
 			// Generic scan: ARNs and unique ids anywhere, for what the references do
@@ -1094,7 +1139,7 @@ func (e *engine) matchIdentifiers(o *object, x *index, targets map[string]bool, 
 		}
 		for i := range t.References {
 			r := &t.References[i]
-			if !refKeys[r.Segments[0].Key] {
+			if st.attrs[r.Segments[0].Key]&attrRef == 0 {
 				continue
 			}
 			attr := lastAttr(refs, r.Segments[0].Key)

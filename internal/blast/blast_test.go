@@ -154,6 +154,16 @@ func TestAnalyze(t *testing.T) {
 			want: []brief{{"aws_s3_bucket.b", "aws_widget_reader.r", "paths[*]", "identifier", "availability", "arn:aws:s3:::data", ""}},
 		},
 		{
+			// A resource's own identifying attributes are not references, even when
+			// they begin with another's ARN; its other attributes are searched.
+			name: "own identifying attributes are not searched",
+			changes: []rc{
+				{addr: "aws_s3_bucket.b", actions: []string{"delete"}, before: map[string]any{"arn": "arn:aws:s3:::data", "bucket": "data", "id": "data"}},
+				{addr: "aws_widget_reader.own", actions: []string{"update"}, before: map[string]any{"arn": "arn:aws:s3:::data/reader", "id": "arn:aws:s3:::data/r"}},
+				{addr: "aws_widget_reader.other", actions: []string{"update"}, before: map[string]any{"arn": "arn:aws:widget:::r", "id": "r", "source": "arn:aws:s3:::data/in"}}},
+			want: []brief{{"aws_s3_bucket.b", "aws_widget_reader.other", "source", "identifier", "availability", "arn:aws:s3:::data", ""}},
+		},
+		{
 			name:    "a replaced role is not its own dependent",
 			changes: []rc{role("create", "delete")},
 		},
