@@ -628,16 +628,12 @@ func (e *engine) search(level []int, depth int) []int {
 }
 
 // level is what one level of the search looks for: its causes' identifiers, their
-// configuration addresses (in full and module-relative) and their types.
+// configuration addresses (in full and module-relative), and what the scan needs of
+// each candidate type given the causes' types.
 type level struct {
 	index    *index
 	byConfig *configCauses
 	locals   map[string]bool // module-relative addresses of the causes
-	targets  map[string]bool // the causes' types
-	// byName maps a candidate type to the attributes its references start at that
-	// may hold one of the causes by name or id (any kind of identifier); the rest
-	// of its values can only hold them as ARNs or unique ids.
-	byName map[string]*nameAttrs
 	// byType is what the scan needs of each candidate type at this level.
 	byType map[string]*scanType
 }
@@ -650,8 +646,11 @@ type scanType struct {
 	// relevant is true when some reference of the type may point at the level's
 	// causes.
 	relevant bool
-	names    *nameAttrs // byName's entry, nil when none
-	attrs    map[string]attrFlags
+	// names are the attributes the type's references start at that may hold one of
+	// the causes by name or id (any kind of identifier), nil when none; the rest of
+	// its values can only hold them as ARNs or unique ids.
+	names *nameAttrs
+	attrs map[string]attrFlags
 }
 
 // attrFlags say what a top-level attribute is to a candidate type at one level.
@@ -663,8 +662,9 @@ const (
 	attrOwn                         // one of the type's own identifying attributes
 )
 
-// scanTypes makes level.byType.
-func (e *engine) scanTypes(targets map[string]bool, byName map[string]*nameAttrs) map[string]*scanType {
+// scanTypes makes level.byType for causes of the target types.
+func (e *engine) scanTypes(targets map[string]bool) map[string]*scanType {
+	byName := e.byName(targets)
 	out := make(map[string]*scanType, len(e.types))
 	for _, typ := range e.types {
 		st := &scanType{names: byName[typ], attrs: map[string]attrFlags{}}
@@ -766,7 +766,8 @@ func (e *engine) levelOf(lvl []int, depth int) level {
 		n += len(e.causes[ci].obj.ids)
 	}
 	// Sized for every identifier: a growing index copies itself.
-	lv := level{index: newIndex(n), byConfig: newConfigCauses(lvl), locals: map[string]bool{}, targets: map[string]bool{}}
+	lv := level{index: newIndex(n), byConfig: newConfigCauses(lvl), locals: map[string]bool{}}
+	targets := map[string]bool{} // the causes' types
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for _, ci := range lvl {
@@ -777,7 +778,7 @@ func (e *engine) levelOf(lvl []int, depth int) level {
 	})
 	for pos, ci := range lvl {
 		c := e.causes[ci]
-		lv.targets[c.obj.typ()] = true
+		targets[c.obj.typ()] = true
 		if cand := e.candidate(c.obj); cand != nil {
 			cand.selfCause, cand.selfDepth = int32(ci), int32(depth)
 		}
@@ -786,13 +787,12 @@ func (e *engine) levelOf(lvl []int, depth int) level {
 			lv.locals[keys[pos].local] = true
 		}
 	}
-	lv.byName = e.byName(lv.targets)
-	lv.byType = e.scanTypes(lv.targets, lv.byName)
+	lv.byType = e.scanTypes(targets)
 	wg.Wait()
 	return lv
 }
 
-// byName is level.byName for causes of the target types.
+// byName is scanType.names, per candidate type, for causes of the target types.
 func (e *engine) byName(targets map[string]bool) map[string]*nameAttrs {
 	out := map[string]*nameAttrs{}
 	for _, typ := range e.types {
@@ -1083,7 +1083,7 @@ func (e *engine) refFor(depType, attr, targetType string) *knowledge.Reference {
 // knowledge base's references for o's type, and through a generic scan of every
 // string for ARNs and unique ids. Only the top-level attributes whose bytes hold an
 // indexed value are decoded. st is what the level knows of o's type: the attributes
-// that may hold a cause by name or id (level.byName) among them; everywhere else only
+// that may hold a cause by name or id (scanType.names) among them; everywhere else only
 // ARNs and unique ids are looked for.
 func (e *engine) matchIdentifiers(o *object, x *index, st *scanType, depth int, out []match) []match {
 	t, known, relevant, byName := st.t, st.known, st.relevant, st.names
