@@ -39,15 +39,14 @@ func blastRadius(p *plan.Plan, opts Options) func(*report.Report) {
 // values, and by then the base is ready.
 func Retain(rulesAfter func(resourceType string) bool) plan.Retain {
 	type sets struct{ dependent, planned func(string) bool }
-	ready := make(chan sets, 1)
-	go func() {
-		var s sets
-		if kb, err := knowledge.Load(); err == nil {
-			s = sets{blast.RetainUnchanged(kb), blast.RetainPlanned(kb)}
+	get := sync.OnceValue(func() sets {
+		kb, err := knowledge.Load()
+		if err != nil {
+			return sets{}
 		}
-		ready <- s
-	}()
-	get := sync.OnceValue(func() sets { return <-ready })
+		return sets{blast.RetainUnchanged(kb), blast.RetainPlanned(kb)}
+	})
+	go get() // the decoder's first call waits for this one to finish
 	return plan.Retain{
 		After: func(t string) bool {
 			s := get()
