@@ -121,6 +121,7 @@ func (app *App) runComment(cmd *cobra.Command, f *commentFlags, hooks commentHoo
 		return err
 	}
 	rep := res.report
+	rep.Await() // the comment is built from the whole report
 	target := f.target
 	if target == "" {
 		target = defaultTarget(app.Env, f.review.dir)

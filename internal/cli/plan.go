@@ -141,7 +141,9 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := review.Review(p, review.Options{
+	// The report streams: the renderers wait for the blast radius (report.Await) when
+	// they reach it, and the JSON report writes its findings meanwhile.
+	rep := review.Stream(p, review.Options{
 		Config: cfg, Env: env, EnvSource: envSource, Accounts: accounts, FailOn: failOn, ToolVersion: currentVersion(),
 		Backend: sid.backend, State: sid.state, Pin: sid.pin, EnvCandidates: sid.candidates,
 		States: states, BlastDepth: blastDepth, Scope: sc, Timing: tr,

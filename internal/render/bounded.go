@@ -76,6 +76,7 @@ const blastKeep = 10
 // listed in a note under the verdict, with where the full report is. The Markdown
 // written is always one that was measured to fit.
 func MarkdownBounded(w io.Writer, rep *report.Report, b Bounds) (Fit, error) {
+	rep.Await()
 	measure := b.Measure
 	if measure == nil {
 		measure = utf8.RuneCountInString

@@ -25,6 +25,7 @@ const AnnotationsPerLevel = 10
 // notice says how many were not annotated and where they are. Acknowledged findings
 // are not annotated; the summary counts them.
 func GitHub(w io.Writer, rep *report.Report, _ Options) error {
+	rep.Await()
 	bw := bufio.NewWriter(w)
 	levels := []string{"error", "warning", "notice"}
 	chosen := map[string][]report.Finding{}

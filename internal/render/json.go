@@ -25,6 +25,7 @@ var jsonOptions = json.JoinOptions(
 
 // JSON writes the versioned report, indented, with a trailing newline. It streams to w
 // rather than building the document in memory: a 100,000-change report is tens of MB.
+// A streamed report's blast radius is awaited only when its turn comes (Report.Await).
 // The long lists (findings, blast radius, changes) are encoded in chunks on every core
 // and written in order; the bytes are those of one json.MarshalWrite of the report.
 func JSON(w io.Writer, rep *report.Report, _ Options) error {
@@ -40,6 +41,7 @@ func JSON(w io.Writer, rep *report.Report, _ Options) error {
 
 // serialJSON is JSON through one json.MarshalWrite call: the reference JSON must match.
 func serialJSON(w io.Writer, rep *report.Report) error {
+	rep.Await()
 	if rep.ChangesOnDemand() {
 		whole := *rep
 		whole.Changes = rep.ChangeRange(0, rep.NumChanges())
@@ -67,6 +69,10 @@ func writeObject(w *bufio.Writer, v reflect.Value, ring *bufferRing) error {
 		name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
 		if !sf.IsExported() || name == "-" {
 			continue
+		}
+		if rep != nil && report.Deferred(sf.Name) {
+			// The findings before it were written while the blast radius finished.
+			rep.Await()
 		}
 		fv := v.Field(i)
 		if strings.Contains(opts, "omitzero") && fv.IsZero() || strings.Contains(opts, "omitempty") && emptyJSON(fv) {

@@ -32,6 +32,7 @@ func sevIcon(s report.Severity) string {
 // findings, then the change list and drift collapsed. MarkdownBounded writes the same
 // document within a size budget.
 func Markdown(w io.Writer, rep *report.Report, _ Options) error {
+	rep.Await()
 	bw := bufio.NewWriter(w)
 	writeMarkdown(bw, rep, fullLayout(), Bounds{})
 	return bw.Flush()

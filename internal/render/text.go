@@ -24,6 +24,7 @@ const maxTextAddresses = 20
 // Text writes the report for a terminal: verdict first, then findings, the blast
 // radius and runbook, then changes.
 func Text(w io.Writer, rep *report.Report, opts Options) error {
+	rep.Await()
 	bw := bufio.NewWriter(w)
 	paint := func(code, s string) string {
 		if !opts.Color {

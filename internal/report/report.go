@@ -3,6 +3,8 @@
 // is rendered from it, and nothing secret is ever put into it.
 package report
 
+import "sync"
+
 // SchemaVersion is the version of the JSON report. The minor number grows when fields
 // are added; the major number when a field changes meaning or disappears.
 const SchemaVersion = "1.1"
@@ -30,6 +32,36 @@ type Report struct {
 	// SetChangeList). Read the list with NumChanges, then EachChange, ChangeRange or
 	// FillChanges, which serve either form.
 	changeList ChangeList
+
+	// pending, when set, fills in the parts still being made (see Defer).
+	pending *pending
+}
+
+// pending is the part of a report still being made, filled in once by Await.
+type pending struct {
+	once sync.Once
+	fill func()
+}
+
+// Defer marks BlastRadius, Runbook and BlastSummary as still being made: fill sets
+// them, and Await runs it. A review streams its report this way, so that the
+// findings can be written while the blast radius is finishing.
+func (r *Report) Defer(fill func()) { r.pending = &pending{fill: fill} }
+
+// Await waits for the parts of the report still being made and fills them in. It
+// returns at once for a report made whole. Call it before reading BlastRadius,
+// Runbook or BlastSummary of a report a review may have streamed; every renderer
+// does. It may be called any number of times.
+func (r *Report) Await() {
+	if p := r.pending; p != nil {
+		p.once.Do(p.fill)
+	}
+}
+
+// Deferred reports whether the field of Report named name is one Defer marks as
+// still being made.
+func Deferred(name string) bool {
+	return name == "BlastRadius" || name == "Runbook" || name == "BlastSummary"
 }
 
 // ChangeList makes a report's change list on demand. A large plan's list is then

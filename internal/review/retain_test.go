@@ -16,17 +16,11 @@ import (
 // it finds the same dependents as one whose plan kept every value, and one that kept
 // only what the rules ask for finds fewer (so the comparison can fail).
 func TestRetainKeepsWhatTheBlastRadiusReads(t *testing.T) {
-	var buf bytes.Buffer
-	if err := plangen.Write(&buf, plangen.Options{Resources: 2000, Scenario: plangen.ScenarioMixed, Seed: 5}); err != nil {
-		t.Fatal(err)
-	}
+	doc := generatedPlan(t, plangen.Options{Resources: 2000, Scenario: plangen.ScenarioMixed, Seed: 5})
 	all := func(string) bool { return true }
 	impacts := func(keep plan.Retain) []report.Impact {
 		t.Helper()
-		p, err := plan.DecodeRetaining(bytes.NewReader(buf.Bytes()), "plan.json", keep)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := decodePlan(t, doc, keep)
 		return Review(p, Options{Config: config.Default(), FailOn: report.Critical, BlastDepth: 2, ToolVersion: "test"}).BlastRadius
 	}
 	want := impacts(plan.Retain{After: all, Unchanged: all})
@@ -36,4 +30,24 @@ func TestRetainKeepsWhatTheBlastRadiusReads(t *testing.T) {
 	if got := impacts(plan.Retain{After: rules.NeedsAfter}); len(got) >= len(want) {
 		t.Errorf("keeping what the rules ask for only: %d impacts, want fewer than %d: the plan does not test Retain", len(got), len(want))
 	}
+}
+
+// generatedPlan is the plan JSON plangen writes for o.
+func generatedPlan(t *testing.T, o plangen.Options) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := plangen.Write(&buf, o); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// decodePlan reads a plan document as the CLI does, keeping what keep asks for.
+func decodePlan(t *testing.T, doc []byte, keep plan.Retain) *plan.Plan {
+	t.Helper()
+	p, err := plan.DecodeRetaining(bytes.NewReader(doc), "plan.json", keep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -45,8 +45,19 @@ type Options struct {
 	Timing *timing.Recorder
 }
 
-// Review runs every enabled rule over p and returns the report.
+// Review runs every enabled rule over p and returns the report, whole.
 func Review(p *plan.Plan, opts Options) *report.Report {
+	rep := Stream(p, opts)
+	rep.Await()
+	return rep
+}
+
+// Stream is Review that returns as soon as the rules are done: the blast radius may
+// still be in the making, and rep.Await fills it in. The findings, the verdict and
+// the labels do not depend on it, so a renderer can write them meanwhile (the JSON
+// report writes its findings first), and the blast radius's last steps, which run
+// on one core, share the machine with that writing.
+func Stream(p *plan.Plan, opts Options) *report.Report {
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          report.Tool{Name: "hiyari", Version: opts.ToolVersion},
@@ -98,11 +109,15 @@ func Review(p *plan.Plan, opts Options) *report.Report {
 		return rep.Findings[i].Severity.Rank() > rep.Findings[j].Severity.Rank()
 	})
 	opts.Scope.Locate(rep.Findings)
-	fill := <-blastDone
-	fill(rep)
-	opts.Timing.Stage("review")
 	rep.Verdict = verdict(rep, opts.FailOn)
 	rep.Labels = labels(rep)
+	opts.Timing.Stage("review")
+	rep.Defer(func() {
+		(<-blastDone)(rep)
+		if opts.BlastDepth > 0 {
+			opts.Timing.Stage("blast") // what was left of it when it was awaited
+		}
+	})
 	return rep
 }
 
