@@ -31,8 +31,8 @@ func TestAwaitFillsOnce(t *testing.T) {
 	}
 }
 
-// The fields Deferred names are Report's, and are the ones left out of a report whose
-// blast radius was not computed: a renamed field cannot silently stop being awaited.
+// The fields Deferred names are Report's own, three of them: a renamed field cannot
+// silently stop being awaited.
 func TestDeferredNamesReportFields(t *testing.T) {
 	rt := reflect.TypeFor[Report]()
 	n := 0
