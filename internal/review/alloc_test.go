@@ -30,11 +30,7 @@ func TestAllocationBudget(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates on its own account; budgets are checked without it")
 	}
-	var buf bytes.Buffer
-	if err := plangen.Write(&buf, plangen.Options{Resources: 5000, Scenario: plangen.ScenarioWrongState, Seed: 1}); err != nil {
-		t.Fatal(err)
-	}
-	data := buf.Bytes()
+	data := generatedPlan(t, plangen.Options{Resources: 5000, Scenario: plangen.ScenarioWrongState, Seed: 1})
 	var p *plan.Plan
 	loadBytes, loadObjects := allocated(func() {
 		var err error

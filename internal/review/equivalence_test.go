@@ -53,11 +53,7 @@ func TestReportSameWithoutFastPath(t *testing.T) {
 		inputs[f] = data
 	}
 	for _, sc := range []string{plangen.ScenarioMixed, plangen.ScenarioWrongState, plangen.ScenarioDestroy} {
-		var buf bytes.Buffer
-		if err := plangen.Write(&buf, plangen.Options{Resources: 3000, Scenario: sc, Seed: 3}); err != nil {
-			t.Fatal(err)
-		}
-		inputs["generated-"+sc+".json"] = buf.Bytes()
+		inputs["generated-"+sc+".json"] = generatedPlan(t, plangen.Options{Resources: 3000, Scenario: sc, Seed: 3})
 	}
 	for name, data := range inputs {
 		t.Run(filepath.Base(name), func(t *testing.T) {

@@ -33,7 +33,7 @@ func TestRetainKeepsWhatTheBlastRadiusReads(t *testing.T) {
 }
 
 // generatedPlan is the plan JSON plangen writes for o.
-func generatedPlan(t *testing.T, o plangen.Options) []byte {
+func generatedPlan(t testing.TB, o plangen.Options) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := plangen.Write(&buf, o); err != nil {
