@@ -223,16 +223,20 @@ const (
 	msb = 0x8080808080808080
 )
 
-// special marks, in the high bit of each byte, the bytes of x (eight bytes, the first
-// in the low byte) that end or interrupt the plain run of a string: a quote, a
-// backslash, a control character or a non-ASCII byte. Bytes above the first marked one
-// may be marked wrongly (a borrow carries upward), so only the lowest mark is exact:
-// it is where the run ends.
-func special(x uint64) uint64 {
+// EscapeMask marks, in the high bit of each byte, the bytes of x (eight bytes, the
+// first in the low byte) that a JSON string must escape: a quote, a backslash or a
+// control character. A byte of 0x80 or more is never marked by itself. Bytes above the
+// first marked one may be marked wrongly (a borrow carries upward), so only the lowest
+// mark is exact, and zero means none.
+func EscapeMask(x uint64) uint64 {
 	q := x ^ (lsb * '"')
 	s := x ^ (lsb * '\\')
-	return ((q-lsb)&^q | (s-lsb)&^s | (x-lsb*0x20)&^x | x) & msb
+	return ((q-lsb)&^q | (s-lsb)&^s | (x-lsb*0x20)&^x) & msb
 }
+
+// special is EscapeMask with the non-ASCII bytes marked too: the bytes that end or
+// interrupt the plain run of a string. Its lowest mark is where the run ends.
+func special(x uint64) uint64 { return EscapeMask(x) | x&msb }
 
 // scanString returns the offset just past the string starting at b[i] (a quote), or
 // -1 when b ends inside it and more input may follow.

@@ -11,6 +11,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/hiyari-dev/hiyari/internal/jsonscan"
 )
 
 // The report's long lists (findings, blast radius, changes) are plain structs of
@@ -249,17 +251,17 @@ func planStruct(t reflect.Type, visiting map[reflect.Type]bool) fastEncoder {
 // what MarshalWrite uses, so escapes and the error for invalid UTF-8 are the same.
 func appendQuoted(dst []byte, s string) ([]byte, error) {
 	// Eight bytes at a time while no byte needs a look (the report's strings are
-	// addresses, ARNs and sentences): quoteMask marks the bytes to escape, and the
-	// high bits the non-ASCII ones, whose UTF-8 is checked once at the end. The rest,
-	// and a word that holds a byte to escape, go through the byte loop.
+	// addresses, ARNs and sentences): jsonscan.EscapeMask marks the bytes to escape,
+	// and the high bits the non-ASCII ones, whose UTF-8 is checked once at the end. The
+	// rest, and a word that holds a byte to escape, go through the byte loop.
 	ascii := true
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
-		if quoteMask(w) != 0 {
+		if jsonscan.EscapeMask(w) != 0 {
 			break
 		}
-		if w&msb != 0 {
+		if w&0x8080808080808080 != 0 {
 			ascii = false
 		}
 	}
@@ -276,17 +278,4 @@ func appendQuoted(dst []byte, s string) ([]byte, error) {
 	dst = append(dst, '"')
 	dst = append(dst, s...)
 	return append(dst, '"'), nil
-}
-
-const (
-	lsb = 0x0101010101010101
-	msb = 0x8080808080808080
-)
-
-// quoteMask is not zero when one of the eight bytes of w is a control character, '"'
-// or '\\': a byte JSON escapes. A byte of 0x80 or more is never marked by itself;
-// a mark may be wrong only in a byte above a right one, so zero means none.
-func quoteMask(w uint64) uint64 {
-	zero := func(v uint64) uint64 { return (v - lsb) &^ v & msb } // the zero bytes of v
-	return (w-lsb*0x20)&^w&msb | zero(w^(lsb*'"')) | zero(w^(lsb*'\\'))
 }
