@@ -44,7 +44,8 @@ func BenchmarkAnalyze(b *testing.B) {
 func BenchmarkScan(b *testing.B) {
 	kb := loadKB(b)
 	p := wrongStatePlan(b, kb, 20_000, 1)
-	e, _ := newEngine(p, nil, kb, Options{})
+	e, _ := newEngine(p.Changes, nil, kb, Options{})
+	e.plan = p
 	e.prepare()
 	lvl := make([]int, len(e.causes))
 	for i := range lvl {

@@ -381,16 +381,13 @@ func splitConfig(addr string) configKey {
 
 // Analyze computes the blast radius of p, searching p and the extra states.
 func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Options) *Result {
-	e, res := newEngine(p, states, kb, opts)
+	e, res := newEngine(p.Changes, states, kb, opts)
+	e.plan = p
 	if len(e.causes) == 0 {
-		res.Impacts, res.Runbook = []report.Impact{}, []report.Step{}
-		return res
+		return noImpacts(res)
 	}
 	e.prepare()
-	level := make([]int, len(e.causes))
-	for i := range level {
-		level[i] = i
-	}
+	level := firstLevel(len(e.causes))
 	for d := 1; d <= e.depth && len(level) > 0; d++ {
 		level = e.search(level, d)
 	}
@@ -398,9 +395,177 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 	return res
 }
 
-// newEngine makes the search's objects (the candidates) and its first causes, and
-// the result it fills.
-func newEngine(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Options) (*engine, *Result) {
+func noImpacts(res *Result) *Result {
+	res.Impacts, res.Runbook = []report.Impact{}, []report.Step{}
+	return res
+}
+
+// firstLevel is the first level of the search: every one of the n first causes.
+func firstLevel(n int) []int {
+	level := make([]int, n)
+	for i := range level {
+		level[i] = i
+	}
+	return level
+}
+
+// Search is a blast radius begun on a plan's resource changes while the rest of the
+// plan is still loading (Begin), and completed on the loaded plan (Finish). Terraform
+// writes prior_state and configuration after resource_changes: a third of the
+// document, read on one core while the decoder's other goroutine has little to do.
+// What the first level needs of the changes alone — the candidates, the causes'
+// identifiers and their index, and the scan of every candidate for them — is done
+// meanwhile; the configuration side of the search waits for Finish.
+type Search struct {
+	changes []*plan.Change
+	states  []*state.State
+	kb      *knowledge.Base
+	opts    Options
+
+	ready chan struct{} // closed once e, res, lvl and lv are set
+	begun sync.WaitGroup
+	stop  atomic.Bool
+
+	e   *engine
+	res *Result
+	lvl []int
+	lv  level   // the first level, without its configuration side until Finish
+	ids *idScan // nil when the first level has no identifiers to look for
+}
+
+// Begin starts the blast radius of a plan whose resource changes are changes (the
+// plan's Changes, in order) on another goroutine, and returns at once. Finish
+// completes it; Abandon drops it.
+func Begin(changes []*plan.Change, states []*state.State, kb *knowledge.Base, opts Options) *Search {
+	s := newSearch(changes, states, kb, opts)
+	s.begun.Go(s.run)
+	return s
+}
+
+func newSearch(changes []*plan.Change, states []*state.State, kb *knowledge.Base, opts Options) *Search {
+	return &Search{changes: changes, states: states, kb: kb, opts: opts, ready: make(chan struct{})}
+}
+
+// run is Begin's goroutine. It works on one core, yielding between chunks of work:
+// the plan's reader, still running, has the other, and the decoder's worker is
+// waiting for its next batch.
+func (s *Search) run() {
+	e, res := newEngine(s.changes, s.states, s.kb, s.opts)
+	s.e, s.res = e, res
+	if len(e.causes) == 0 {
+		close(s.ready)
+		return
+	}
+	e.prepare()
+	s.lvl = firstLevel(len(e.causes))
+	s.lv = e.levelIDs(s.lvl, 1, 1)
+	if !s.lv.index.empty() {
+		s.ids = newIDScan(len(e.objects))
+	}
+	close(s.ready)
+	if s.ids == nil {
+		return
+	}
+	// This goroutine's memo is the last one; Finish's goroutines take the others.
+	w := len(s.ids.memos) - 1
+	for !s.stop.Load() && s.ids.take(w, func(w, lo, hi int) { e.scanIDs(s.ids, &s.lv, 1, w, lo, hi) }) {
+		runtime.Gosched()
+	}
+}
+
+// Abandon stops a search that will not be finished (the plan's load failed after
+// its changes were read); it returns without waiting. Finish still completes an
+// abandoned search.
+func (s *Search) Abandon() { s.stop.Store(true) }
+
+// Finish completes the search on p, the loaded plan whose changes Begin was given,
+// and returns its result. Given another plan's, it starts afresh on p.
+func (s *Search) Finish(p *plan.Plan) *Result {
+	<-s.ready
+	if !slices.Equal(p.Changes, s.changes) {
+		s.Abandon()
+		return Analyze(p, s.states, s.kb, s.opts)
+	}
+	e, res := s.e, s.res
+	e.plan = p
+	if len(e.causes) == 0 {
+		return noImpacts(res)
+	}
+	if s.ids != nil {
+		// What is left of the scan is taken on every core, Begin's goroutine included.
+		var wg sync.WaitGroup
+		for w := range len(s.ids.memos) - 1 {
+			wg.Go(func() {
+				for s.ids.take(w, func(w, lo, hi int) { e.scanIDs(s.ids, &s.lv, 1, w, lo, hi) }) {
+				}
+			})
+		}
+		wg.Wait()
+	}
+	s.begun.Wait()
+	e.levelConfig(s.lvl, &s.lv)
+	level := e.searchLevel(s.lvl, 1, s.lv, s.ids)
+	for d := 2; d <= e.depth && len(level) > 0; d++ {
+		level = e.search(level, d)
+	}
+	e.finish(res)
+	return res
+}
+
+// idScan is the first level's identifier matches, made a chunk of candidates at a
+// time by whichever goroutine takes the chunk.
+type idScan struct {
+	n     int
+	next  atomic.Int64
+	ends  []int32   // ends[i] is where candidate i's matches end in its chunk's slice
+	kept  [][]match // per chunk, its candidates' matches in order
+	memos []scanMemo
+}
+
+// newIDScan makes the scan of n candidates, with a memo for each core and one more
+// for Begin's goroutine.
+func newIDScan(n int) *idScan {
+	return &idScan{n: n, ends: make([]int32, n), kept: make([][]match, (n+scanChunk-1)/scanChunk), memos: make([]scanMemo, runtime.GOMAXPROCS(0)+1)}
+}
+
+// take runs fn on the next chunk as goroutine w, and reports false when none was left.
+func (s *idScan) take(w int, fn func(w, lo, hi int)) bool {
+	lo := int(s.next.Add(scanChunk)) - scanChunk
+	if lo >= s.n {
+		return false
+	}
+	fn(w, lo, min(lo+scanChunk, s.n))
+	return true
+}
+
+// of is candidate i's identifier matches.
+func (s *idScan) of(i int) []match {
+	start := int32(0)
+	if i%scanChunk != 0 {
+		start = s.ends[i-1]
+	}
+	return s.kept[i/scanChunk][start:s.ends[i]]
+}
+
+// scanIDs finds the identifier matches of candidates lo to hi at depth, as goroutine w.
+func (e *engine) scanIDs(s *idScan, lv *level, depth, w, lo, hi int) {
+	memo := &s.memos[w]
+	all := memo.kept[:0]
+	for i := lo; i < hi; i++ {
+		o := e.objects[i]
+		all = e.matchIdentifiers(o, lv.index, lv.byType[o.typ()], depth, all)
+		s.ends[i] = int32(len(all))
+	}
+	if len(all) > 0 {
+		s.kept[lo/scanChunk] = slices.Clone(all)
+	}
+	memo.kept = all
+}
+
+// newEngine makes the search's objects (the candidates) and its first causes from a
+// plan's resource changes and the extra states, and the result it fills. The plan
+// itself (its configuration) is e.plan, set by the caller before the search.
+func newEngine(changes []*plan.Change, states []*state.State, kb *knowledge.Base, opts Options) (*engine, *Result) {
 	depth := opts.Depth
 	if depth <= 0 {
 		depth = DefaultDepth
@@ -408,14 +573,14 @@ func newEngine(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Opt
 	if depth > MaxDepth {
 		depth = MaxDepth
 	}
-	e := &engine{kb: kb, plan: p, depth: depth, seen: newImpactSet(), broken: map[string]bool{}, steps: map[string]bool{},
+	e := &engine{kb: kb, depth: depth, seen: newImpactSet(), broken: map[string]bool{}, steps: map[string]bool{},
 		referable: map[string]bool{}, refKeyCache: map[string]map[string]bool{}, ownCache: map[string]map[string]bool{}}
 	// Objects live in two slabs sized up front: one allocation each, and pointers
 	// into them stay valid. They are counted first: sized by the plan's changes, the
 	// candidates' slab of the 100k-resource wrong-state plan took 1.5 MB more, for
 	// the changes it deletes outright.
 	n, destroys := 0, 0
-	for _, c := range p.Changes {
+	for _, c := range changes {
 		if c.Mode != "managed" || c.DeposedKey() != "" {
 			continue
 		}
@@ -434,7 +599,7 @@ func newEngine(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Opt
 	e.causeBlock = make([]cause, 0, destroys)
 	e.objects = make([]*object, 0, n)
 	e.causes = make([]*cause, 0, destroys+destroys/8) // room for some broken dependents
-	for _, c := range p.Changes {
+	for _, c := range changes {
 		if c.Mode != "managed" || c.DeposedKey() != "" {
 			continue
 		}
@@ -568,7 +733,12 @@ func (e *engine) identifiers(o *object, fn func(value string, kind knowledge.Ide
 // search finds the dependents of the causes in level (indexes into e.causes) and
 // returns the causes of the next level: dependents that stop working themselves.
 func (e *engine) search(level []int, depth int) []int {
-	lv := e.levelOf(level, depth)
+	return e.searchLevel(level, depth, e.levelOf(level, depth), nil)
+}
+
+// searchLevel is search with the level made; ids, when not nil, holds every
+// candidate's identifier matches already.
+func (e *engine) searchLevel(level []int, depth int, lv level, ids *idScan) []int {
 	x, byConfig, locals, byType := lv.index, lv.byConfig, lv.locals, lv.byType
 	// Scanning is read-only and parallel; recording is sequential and in object order,
 	// so the result does not depend on scheduling. Each goroutine gathers an object's
@@ -585,7 +755,9 @@ func (e *engine) search(level []int, depth int) []int {
 		for i := lo; i < hi; i++ {
 			o := e.objects[i]
 			ms := e.matchConfig(o, byConfig, locals, &memo.config, memo.scratch[:0])
-			if !x.empty() {
+			if ids != nil {
+				ms = append(ms, ids.of(i)...)
+			} else if !x.empty() {
 				ms = e.matchIdentifiers(o, x, byType[o.typ()], depth, ms)
 			}
 			memo.scratch = ms
@@ -671,6 +843,9 @@ type level struct {
 	locals   map[string]bool // module-relative addresses of the causes
 	// byType is what the scan needs of each candidate type at this level.
 	byType map[string]*scanType
+	// firsts are the positions of the causes whose object comes first in the
+	// level, nil when every one does (see levelIDs).
+	firsts []int
 }
 
 // scanType is what the scan of one level needs of one candidate type: looked up once
@@ -731,10 +906,20 @@ type nameAttrs struct {
 // levelOf gathers what the search of the causes in lvl (indexes into e.causes) at
 // depth looks for.
 func (e *engine) levelOf(lvl []int, depth int) level {
+	lv := e.levelIDs(lvl, depth, runtime.GOMAXPROCS(0))
+	e.levelConfig(lvl, &lv)
+	return lv
+}
+
+// levelIDs is the part of levelOf the changes alone give, on up to workers
+// goroutines: the causes' identifiers and their index, and what the scan needs of
+// each candidate type.
+func (e *engine) levelIDs(lvl []int, depth, workers int) level {
 	// A level can have tens of thousands of causes (the 100k-resource wrong-state plan
-	// deletes 46k resources): what each cause needs on its own (its identifiers, its
-	// configuration block and address) is read in parallel; then the index and the
-	// configuration side are built on two goroutines, each in level order.
+	// deletes 46k resources): each cause's identifiers are read in parallel; then the
+	// index is built on one goroutine while another works out the candidate types,
+	// each in level order. With one worker (Begin's goroutine, while the plan is
+	// still loading), all of it runs here, yielding now and then.
 	//
 	// A broken dependent reached from two roots is two causes of one object, whose
 	// own fields must be worked out by one goroutine: firsts holds the positions of
@@ -754,6 +939,59 @@ func (e *engine) levelOf(lvl []int, depth int) level {
 			firsts = nil
 		}
 	}
+	count := len(lvl)
+	if firsts != nil {
+		count = len(firsts)
+	}
+	e.chunks(count, workers, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			pos := i
+			if firsts != nil {
+				pos = firsts[i]
+			}
+			e.identifiers(e.causes[lvl[pos]].obj, func(string, knowledge.IdentifierKind, string) {})
+		}
+	})
+	n := 0
+	for _, ci := range lvl {
+		n += len(e.causes[ci].obj.ids)
+	}
+	// Sized for every identifier: a growing index copies itself.
+	lv := level{index: newIndex(n), firsts: firsts}
+	targets := map[string]bool{} // the causes' types
+	build := func() {
+		for i, ci := range lvl {
+			if workers <= 1 && i > 0 && i%4096 == 0 {
+				runtime.Gosched()
+			}
+			e.identifiers(e.causes[ci].obj, func(v string, k knowledge.IdentifierKind, _ string) {
+				lv.index.add(v, hit{cause: ci, kind: k})
+			})
+		}
+	}
+	var wg sync.WaitGroup
+	if workers > 1 {
+		wg.Go(build)
+	} else {
+		build()
+	}
+	for _, ci := range lvl {
+		c := e.causes[ci]
+		targets[c.obj.typ()] = true
+		if cand := e.candidate(c.obj); cand != nil {
+			cand.selfCause, cand.selfDepth = int32(ci), int32(depth)
+		}
+	}
+	lv.byType = e.scanTypes(targets)
+	wg.Wait()
+	return lv
+}
+
+// levelConfig completes lv, made by levelIDs for the same causes, with the
+// configuration side: the causes' configuration addresses, in full and
+// module-relative. It reads the plan's configuration.
+func (e *engine) levelConfig(lvl []int, lv *level) {
+	firsts := lv.firsts
 	keys := make([]configKey, len(lvl))
 	hasKey := make([]bool, len(lvl))
 	configKeyOf := func(pos int, bc *plan.BlockCache) {
@@ -785,7 +1023,6 @@ func (e *engine) levelOf(lvl []int, depth int) level {
 			if firsts != nil {
 				pos = firsts[i]
 			}
-			e.identifiers(e.causes[lvl[pos]].obj, func(string, knowledge.IdentifierKind, string) {})
 			configKeyOf(pos, &caches[w])
 		}
 	})
@@ -796,35 +1033,13 @@ func (e *engine) levelOf(lvl []int, depth int) level {
 			}
 		}
 	}
-	n := 0
-	for _, ci := range lvl {
-		n += len(e.causes[ci].obj.ids)
-	}
-	// Sized for every identifier: a growing index copies itself.
-	lv := level{index: newIndex(n), byConfig: newConfigCauses(lvl), locals: map[string]bool{}}
-	targets := map[string]bool{} // the causes' types
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for _, ci := range lvl {
-			e.identifiers(e.causes[ci].obj, func(v string, k knowledge.IdentifierKind, _ string) {
-				lv.index.add(v, hit{cause: ci, kind: k})
-			})
-		}
-	})
-	for pos, ci := range lvl {
-		c := e.causes[ci]
-		targets[c.obj.typ()] = true
-		if cand := e.candidate(c.obj); cand != nil {
-			cand.selfCause, cand.selfDepth = int32(ci), int32(depth)
-		}
+	lv.byConfig, lv.locals = newConfigCauses(lvl), map[string]bool{}
+	for pos := range lvl {
 		if hasKey[pos] {
 			lv.byConfig.add(keys[pos], pos)
 			lv.locals[keys[pos].local] = true
 		}
 	}
-	lv.byType = e.scanTypes(targets)
-	wg.Wait()
-	return lv
 }
 
 // byName is scanType.names, per candidate type, for causes of the target types.
@@ -891,10 +1106,18 @@ const scanChunk = 256
 // GOMAXPROCS-1: what fn keeps per w (a cache of the last configuration block) is
 // seen by one goroutine at a time.
 func (e *engine) parallelChunks(n int, fn func(w, lo, hi int)) {
+	e.chunks(n, runtime.GOMAXPROCS(0), fn)
+}
+
+// chunks is parallelChunks on at most workers goroutines.
+func (e *engine) chunks(n, workers int, fn func(w, lo, hi int)) {
 	const chunk = scanChunk
-	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
+	workers = min(workers, (n+chunk-1)/chunk)
 	if workers <= 1 {
 		for lo := 0; lo < n; lo += chunk {
+			if lo > 0 {
+				runtime.Gosched()
+			}
 			fn(0, lo, min(lo+chunk, n))
 		}
 		return

@@ -127,18 +127,20 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 	if bin == "" {
 		bin = app.Env.Get("HIYARI_TERRAFORM_BIN")
 	}
-	states, blastDepth, retain, err := blastSettings(f, rules.NeedsAfter)
+	states, blastDepth, retain, prelude, err := blastSettings(f, rules.NeedsAfter)
 	if err != nil {
 		return nil, err
 	}
 	tr.Stage("prepare")
 	p, err := app.loadPlan(path, plan.LoadOptions{Dir: f.dir, TerraformBin: bin, Env: app.Env.Pairs(), Stdin: app.IO.In, Retain: retain, Reference: app.Env.Get("HIYARI_PLAN_DECODER") == "reference"})
 	if err != nil {
+		prelude.Abandon()
 		return nil, err
 	}
 	tr.Stage("load")
 	sc, err := app.loadScope(f)
 	if err != nil {
+		prelude.Abandon()
 		return nil, err
 	}
 	// The report streams: the renderers wait for the blast radius (report.Await) when
@@ -146,7 +148,7 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 	rep := review.Stream(p, review.Options{
 		Config: cfg, Env: env, EnvSource: envSource, Accounts: accounts, FailOn: failOn, ToolVersion: currentVersion(),
 		Backend: sid.backend, State: sid.state, Pin: sid.pin, EnvCandidates: sid.candidates,
-		States: states, BlastDepth: blastDepth, Scope: sc, Timing: tr,
+		States: states, BlastDepth: blastDepth, Prelude: prelude, Scope: sc, Timing: tr,
 	})
 	return &reviewed{report: rep, failOn: failOn, config: cfg, timing: tr}, nil
 }

@@ -218,7 +218,10 @@ func (f *fastDecoder) member(key string) error {
 	case "applyable":
 		return f.boolean("/"+key, func(b bool) { f.p.Applyable = &b })
 	case "resource_changes":
-		return f.changes(key, &f.p.Changes, false)
+		if err := f.changes(key, &f.p.Changes, false); err != nil {
+			return err
+		}
+		return f.changesDone()
 	case "resource_drift":
 		return f.changes(key, &f.p.Drift, true)
 	case "output_changes":
@@ -422,6 +425,71 @@ func (f *fastDecoder) hand(ctx elemContext, i int, raw []byte) error {
 	return nil
 }
 
+// changesDone gives Retain.ChangesDone the resource changes once they are decoded,
+// without waiting for them: the batch being filled goes to the worker, followed by
+// a marker that calls ChangesDone when the worker reaches it. Batches the reader
+// decoded itself are done by then, and the worker takes its batches in order.
+func (f *fastDecoder) changesDone() error {
+	fn := f.keep.ChangesDone
+	if fn == nil {
+		return nil
+	}
+	dst := &f.p.Changes
+	// The results so far: the reader only appends to f.results after this, so the
+	// marker reads these elements while the reader goes on.
+	rs := f.results[:len(f.results):len(f.results)]
+	collect := func() {
+		n := 0
+		for _, r := range rs {
+			if r.err != nil {
+				return
+			}
+			for _, c := range r.changes {
+				if c.dst == dst {
+					n++
+				}
+			}
+		}
+		cs := make([]*Change, 0, n)
+		for _, r := range rs {
+			for _, c := range r.changes {
+				if c.dst == dst {
+					cs = append(cs, c.c)
+				}
+			}
+		}
+		fn(cs)
+	}
+	if f.w == nil {
+		collect() // nothing was handed: no changes, or none to decode
+		return nil
+	}
+	if b := f.cur; b != nil && len(b.elems) > 0 {
+		f.cur = nil
+		if !f.w.send(b) {
+			return errStopped
+		}
+	}
+	if !f.w.send(&batch{then: collect}) {
+		return errStopped
+	}
+	return nil
+}
+
+// send hands b to the worker, waiting for room, and reports false when the worker
+// has failed; a batch from the pool then goes back to it.
+func (w *changeWorker) send(b *batch) bool {
+	select {
+	case w.jobs <- b:
+		return true
+	case <-w.stop:
+		if b.then == nil {
+			w.pool <- b
+		}
+		return false
+	}
+}
+
 // decodeHere decodes b on the reader's goroutine and returns it to the pool; false
 // when it holds an error.
 func (f *fastDecoder) decodeHere(b *batch) bool {
@@ -524,6 +592,9 @@ type batch struct {
 	elems []elem
 	ctxs  []elemContext
 	res   *batchResult
+	// then, in a marker (a batch with nothing else, not from the pool), is what the
+	// worker runs when it reaches it: every batch handed before it is decoded.
+	then func()
 }
 
 // batchResult is what decoding one batch gave.
@@ -572,6 +643,12 @@ func (w *changeWorker) run() {
 	defer close(w.done)
 	failed := false
 	for b := range w.jobs {
+		if b.then != nil {
+			if !failed {
+				b.then()
+			}
+			continue
+		}
 		if !failed {
 			b.res.err = decodeBatch(&w.k, b, &w.managed, &w.data)
 			if b.res.err != nil {

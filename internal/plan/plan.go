@@ -132,6 +132,16 @@ type Retain struct {
 	After func(resourceType string) bool
 	// Unchanged keeps the values of managed no-op changes of these types.
 	Unchanged func(resourceType string) bool
+	// ChangesDone, when set, gets the plan's resource changes as soon as they are
+	// decoded, while the rest of the document (prior_state and configuration, which
+	// Terraform writes after them) is still being read: work that needs only the
+	// changes can start on the core the decoder leaves idle then. It is called at
+	// most once, on a goroutine of the decoder, and must not block; the slice holds
+	// the elements the loaded plan's Changes will hold, in the same order. It is not
+	// called when decoding a change failed, nor by the reference decoder; the load can
+	// still fail after it (on a later section), so what it starts must be dropped
+	// when Load returns an error.
+	ChangesDone func(changes []*Change)
 }
 
 // BeforeAttr returns the top-level attribute name of the prior object (nil if absent).

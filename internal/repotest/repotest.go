@@ -42,6 +42,24 @@ func Corpus(t testing.TB) string {
 	return dir
 }
 
+// CorpusPlans reads every plan of the corpus (*.plan.json), by file name.
+func CorpusPlans(t testing.TB) map[string][]byte {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(Corpus(t), "*.plan.json"))
+	if len(files) == 0 {
+		t.Fatal("no corpus plans")
+	}
+	plans := make(map[string][]byte, len(files))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans[filepath.Base(f)] = data
+	}
+	return plans
+}
+
 // TerraformBin is the Terraform the tests run: $HIYARI_TERRAFORM_BIN, else terraform on
 // PATH. Its absence fails the test with what to install, never a silent skip.
 func TerraformBin(t testing.TB) string {

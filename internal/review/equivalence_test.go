@@ -2,7 +2,6 @@ package review
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -16,20 +15,35 @@ import (
 	"github.com/hiyari-dev/hiyari/internal/rules"
 )
 
-// reportOf reviews data as the CLI does (every rule, blast radius at depth 2) through
-// one decoder and returns the JSON report.
-func reportOf(t *testing.T, name string, data []byte, reference bool) []byte {
+// The ways reportOf reads a plan and works out its blast radius.
+const (
+	fastPath  = iota // the fast decoder, the blast radius after the load
+	prelude          // the fast decoder, the blast radius begun during the load (as the CLI does)
+	reference        // the reference decoder, the blast radius after the load
+)
+
+// reportOf reviews data (every rule, blast radius at depth 2) in one of the ways
+// above and returns the JSON report.
+func reportOf(t *testing.T, name string, data []byte, way int) []byte {
 	t.Helper()
 	keep := Retain(rules.NeedsAfter)
 	decode := plan.DecodeRetaining
-	if reference {
+	var pre *Prelude
+	switch way {
+	case reference:
 		decode = plan.DecodeReference
+	case prelude:
+		pre = Begin(nil, 2)
+		keep = pre.Retain(rules.NeedsAfter)
 	}
 	p, err := decode(bytes.NewReader(data), name, keep)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	rep := Review(p, Options{Config: config.Default(), Env: "staging", FailOn: report.Critical, BlastDepth: 2, ToolVersion: "test"})
+	if way == prelude && bytes.Contains(data, []byte(`"resource_changes"`)) && pre.search() == nil {
+		t.Fatalf("%s: the blast radius did not begin during the load", name)
+	}
+	rep := Review(p, Options{Config: config.Default(), Env: "staging", FailOn: report.Critical, BlastDepth: 2, ToolVersion: "test", Prelude: pre})
 	var out bytes.Buffer
 	if err := render.JSON(&out, rep, render.Options{}); err != nil {
 		t.Fatal(err)
@@ -38,28 +52,21 @@ func reportOf(t *testing.T, name string, data []byte, reference bool) []byte {
 }
 
 // TestReportSameWithoutFastPath: the JSON report of every corpus plan and of every
-// generator scenario is byte for byte the same whichever decoder read the plan.
+// generator scenario is byte for byte the same whichever decoder read the plan, and
+// whether the blast radius began during the load or after it.
 func TestReportSameWithoutFastPath(t *testing.T) {
-	inputs := map[string][]byte{}
-	files, _ := filepath.Glob(filepath.Join(repotest.Corpus(t), "*.plan.json"))
-	if len(files) == 0 {
-		t.Fatal("no corpus plans")
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inputs[f] = data
-	}
+	inputs := repotest.CorpusPlans(t)
 	for _, sc := range []string{plangen.ScenarioMixed, plangen.ScenarioWrongState, plangen.ScenarioDestroy} {
 		inputs["generated-"+sc+".json"] = generatedPlan(t, plangen.Options{Resources: 3000, Scenario: sc, Seed: 3})
 	}
 	for name, data := range inputs {
 		t.Run(filepath.Base(name), func(t *testing.T) {
-			fast, ref := reportOf(t, name, data, false), reportOf(t, name, data, true)
+			fast, ref := reportOf(t, name, data, fastPath), reportOf(t, name, data, reference)
 			if !bytes.Equal(fast, ref) {
 				t.Fatalf("the report differs with the fast path:\n%s", cmp.Diff(string(ref), string(fast)))
+			}
+			if early := reportOf(t, name, data, prelude); !bytes.Equal(early, ref) {
+				t.Fatalf("the report differs with the blast radius begun during the load:\n%s", cmp.Diff(string(ref), string(early)))
 			}
 		})
 	}

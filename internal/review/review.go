@@ -38,6 +38,9 @@ type Options struct {
 	// BlastDepth is how many levels of dependents the blast radius follows
 	// (blast.DefaultDepth is what the CLI uses); 0 leaves the blast radius out.
 	BlastDepth int
+	// Prelude, when not nil, is the blast radius begun while the plan loaded (Begin,
+	// made with States and BlastDepth); nil starts it after the load.
+	Prelude *Prelude
 	// Scope is the configuration and, with --base, the pull request's diff; nil when
 	// unknown. Findings whose address maps to a block get a Location from it.
 	Scope *scope.Result
