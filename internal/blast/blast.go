@@ -395,6 +395,7 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 	return res
 }
 
+// noImpacts completes res for a plan that deletes and replaces nothing.
 func noImpacts(res *Result) *Result {
 	res.Impacts, res.Runbook = []report.Impact{}, []report.Step{}
 	return res
@@ -411,8 +412,9 @@ func firstLevel(n int) []int {
 
 // Search is a blast radius begun on a plan's resource changes while the rest of the
 // plan is still loading (Begin), and completed on the loaded plan (Finish). Terraform
-// writes prior_state and configuration after resource_changes: a third of the
-// document, read on one core while the decoder's other goroutine has little to do.
+// writes prior_state and configuration after resource_changes: over a third of the
+// document, validated by the reader on one core while the decoder's other goroutine
+// has less to do (it counts prior-state resources and decodes configuration blocks).
 // What the first level needs of the changes alone — the candidates, the causes'
 // identifiers and their index, and the scan of every candidate for them — is done
 // meanwhile; the configuration side of the search waits for Finish.

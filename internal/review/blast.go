@@ -82,8 +82,9 @@ func retain(rulesAfter func(resourceType string) bool, get func() retainSets) pl
 
 // Prelude is the part of a review with a blast radius that begins while the plan
 // loads: the blast radius starts on the plan's resource changes as soon as they are
-// decoded (plan.Retain.ChangesDone), on the core the decoder leaves idle while it
-// reads the rest of the document, and Stream finishes it on the loaded plan.
+// decoded (plan.Retain.ChangesDone), in the time the decoder leaves a core partly
+// idle while it reads the rest of the document, and Stream finishes it on the loaded
+// plan.
 type Prelude struct {
 	get    func() retainSets
 	states []*state.State
