@@ -470,7 +470,12 @@ func (s *Search) run() {
 	}
 	// This goroutine's memo is the last one; Finish's goroutines take the others.
 	w := len(s.ids.memos) - 1
-	for !s.stop.Load() && s.ids.take(w, func(w, lo, hi int) { e.scanIDs(s.ids, &s.lv, 1, w, lo, hi) }) {
+	for !s.stop.Load() {
+		lo, hi, ok := nextChunk(&s.ids.next, s.ids.n)
+		if !ok {
+			return
+		}
+		e.scanIDs(s.ids, &s.lv, 1, w, lo, hi)
 		runtime.Gosched()
 	}
 }
@@ -495,14 +500,9 @@ func (s *Search) Finish(p *plan.Plan) *Result {
 	}
 	if s.ids != nil {
 		// What is left of the scan is taken on every core, Begin's goroutine included.
-		var wg sync.WaitGroup
-		for w := range len(s.ids.memos) - 1 {
-			wg.Go(func() {
-				for s.ids.take(w, func(w, lo, hi int) { e.scanIDs(s.ids, &s.lv, 1, w, lo, hi) }) {
-				}
-			})
-		}
-		wg.Wait()
+		e.chunksFrom(&s.ids.next, s.ids.n, len(s.ids.memos)-1, func(w, lo, hi int) {
+			e.scanIDs(s.ids, &s.lv, 1, w, lo, hi)
+		})
 	}
 	s.begun.Wait()
 	e.levelConfig(s.lvl, &s.lv)
@@ -528,16 +528,6 @@ type idScan struct {
 // for Begin's goroutine.
 func newIDScan(n int) *idScan {
 	return &idScan{n: n, ends: make([]int32, n), kept: make([][]match, (n+scanChunk-1)/scanChunk), memos: make([]scanMemo, runtime.GOMAXPROCS(0)+1)}
-}
-
-// take runs fn on the next chunk as goroutine w, and reports false when none was left.
-func (s *idScan) take(w int, fn func(w, lo, hi int)) bool {
-	lo := int(s.next.Add(scanChunk)) - scanChunk
-	if lo >= s.n {
-		return false
-	}
-	fn(w, lo, min(lo+scanChunk, s.n))
-	return true
 }
 
 // of is candidate i's identifier matches.
@@ -1113,31 +1103,48 @@ func (e *engine) parallelChunks(n int, fn func(w, lo, hi int)) {
 
 // chunks is parallelChunks on at most workers goroutines.
 func (e *engine) chunks(n, workers int, fn func(w, lo, hi int)) {
-	const chunk = scanChunk
-	workers = min(workers, (n+chunk-1)/chunk)
+	var next atomic.Int64
+	e.chunksFrom(&next, n, workers, fn)
+}
+
+// chunksFrom is chunks for the ranges next still has: other goroutines may take
+// from it too. On one goroutine it yields between ranges.
+func (e *engine) chunksFrom(next *atomic.Int64, n, workers int, fn func(w, lo, hi int)) {
+	workers = min(workers, (n+scanChunk-1)/scanChunk)
 	if workers <= 1 {
-		for lo := 0; lo < n; lo += chunk {
-			if lo > 0 {
+		for first := true; ; first = false {
+			lo, hi, ok := nextChunk(next, n)
+			if !ok {
+				return
+			}
+			if !first {
 				runtime.Gosched()
 			}
-			fn(0, lo, min(lo+chunk, n))
+			fn(0, lo, hi)
 		}
-		return
 	}
-	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			for {
-				start := int(next.Add(chunk)) - chunk
-				if start >= n {
+				lo, hi, ok := nextChunk(next, n)
+				if !ok {
 					return
 				}
-				fn(w, start, min(start+chunk, n))
+				fn(w, lo, hi)
 			}
 		})
 	}
 	wg.Wait()
+}
+
+// nextChunk takes the next range of 0 ≤ i < n from next; false when none is left.
+func nextChunk(next *atomic.Int64, n int) (lo, hi int, ok bool) {
+	lo = int(next.Add(scanChunk)) - scanChunk
+	if lo >= n {
+		return 0, 0, false
+	}
+	return lo, min(lo+scanChunk, n), true
 }
 
 // prepare fills the caches the parallel scan reads: per type, the attributes its
