@@ -387,9 +387,15 @@ func Analyze(p *plan.Plan, states []*state.State, kb *knowledge.Base, opts Optio
 		return noImpacts(res)
 	}
 	e.prepare()
-	level := firstLevel(len(e.causes))
-	for d := 1; d <= e.depth && len(level) > 0; d++ {
-		level = e.search(level, d)
+	first := firstLevel(len(e.causes))
+	return e.deeper(e.search(first, 1), res)
+}
+
+// deeper searches the levels after the first, whose causes (broken dependents) are
+// next, and completes res.
+func (e *engine) deeper(next []int, res *Result) *Result {
+	for d := 2; d <= e.depth && len(next) > 0; d++ {
+		next = e.search(next, d)
 	}
 	e.finish(res)
 	return res
@@ -506,12 +512,7 @@ func (s *Search) Finish(p *plan.Plan) *Result {
 	}
 	s.begun.Wait()
 	e.levelConfig(s.lvl, &s.lv)
-	level := e.searchLevel(s.lvl, 1, s.lv, s.ids)
-	for d := 2; d <= e.depth && len(level) > 0; d++ {
-		level = e.search(level, d)
-	}
-	e.finish(res)
-	return res
+	return e.deeper(e.searchLevel(s.lvl, 1, s.lv, s.ids), res)
 }
 
 // idScan is the first level's identifier matches, made a chunk of candidates at a
