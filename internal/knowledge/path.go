@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -197,10 +198,7 @@ func appendDocStrings(out []string, v any) []string {
 		if x == "" {
 			return out
 		}
-		if m := principalID.FindStringSubmatch(x); m != nil && isUniqueIDPrefix(m[1]) {
-			return append(out, m[1])
-		}
-		return append(out, x)
+		return append(out, docString(x))
 	case []any:
 		for _, e := range x {
 			out = appendDocStrings(out, e)
@@ -214,6 +212,18 @@ func appendDocStrings(out []string, v any) []string {
 		}
 	}
 	return out
+}
+
+// docString is a document's string as an identifier candidate: the unique id of an
+// "AROA…:*" form, or the string itself. Most strings cannot be one and are not given
+// to the regular expression.
+func docString(x string) string {
+	if len(x) >= 16 && x[0] == 'A' && isUniqueIDPrefix(x) {
+		if m := principalID.FindStringSubmatch(x); m != nil {
+			return m[1]
+		}
+	}
+	return x
 }
 
 // isUniqueIDPrefix reports whether id starts with a prefix IAM uses for the
@@ -255,26 +265,39 @@ func (r Reference) Values(attrs map[string]any) []string {
 // docValues decodes each of a JSON reference's strings as a JSON document and returns
 // the identifier candidates inside them, deduplicated.
 func (r Reference) docValues(raw []string) []string {
-	jsegs := r.JSONSegments
-	if jsegs == nil && r.JSONPath != "" {
-		var err error
-		if jsegs, err = ParsePath(r.JSONPath); err != nil {
-			return nil
-		}
+	jsegs, ok := r.jsonSegments()
+	if !ok {
+		return nil
 	}
 	var out []string
 	for _, doc := range raw {
-		var v any
-		if err := json.Unmarshal([]byte(doc), &v); err != nil {
-			continue
-		}
-		if len(jsegs) == 0 {
-			out = appendDocStrings(out, v)
-			continue
-		}
-		collect(v, jsegs, func(x any) { out = appendDocStrings(out, x) })
+		out = appendDoc(out, doc, jsegs)
 	}
 	return dedupe(out)
+}
+
+// jsonSegments is JSONPath parsed (JSONSegments when set); ok is false when it does
+// not parse.
+func (r Reference) jsonSegments() ([]Segment, bool) {
+	if r.JSONSegments != nil || r.JSONPath == "" {
+		return r.JSONSegments, true
+	}
+	segs, err := ParsePath(r.JSONPath)
+	return segs, err == nil
+}
+
+// appendDoc appends the identifier candidates of one JSON document at jsegs (all of
+// it when empty); a document that does not decode adds nothing.
+func appendDoc(out []string, doc string, jsegs []Segment) []string {
+	var v any
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		return out
+	}
+	if len(jsegs) == 0 {
+		return appendDocStrings(out, v)
+	}
+	collect(v, jsegs, func(x any) { out = appendDocStrings(out, x) })
+	return out
 }
 
 // Value returns the protection attribute's value in attrs rendered as a
@@ -323,6 +346,16 @@ func sortedKeys(m map[string]any) []string {
 func dedupe(in []string) []string {
 	if len(in) == 0 {
 		return nil
+	}
+	if len(in) <= 8 {
+		// Most lists are this short: compared in place, without a set.
+		out := in[:0:0]
+		for _, s := range in {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+		return out
 	}
 	seen := make(map[string]bool, len(in))
 	out := in[:0:0]

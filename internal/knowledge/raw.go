@@ -3,6 +3,7 @@ package knowledge
 import (
 	"bytes"
 	"slices"
+	"unsafe"
 
 	"github.com/hiyari-dev/hiyari/internal/jsonscan"
 )
@@ -12,7 +13,9 @@ import (
 // reads the bytes in place instead of decoding the attribute into maps and slices, and
 // returns what Values returns for the decoded attributes: the blast radius asks every
 // candidate of a large plan, and decoding was most of what it allocated. A reference
-// whose path does not start at a key, and an absent or null attr, yield nothing.
+// whose path does not start at a key, and an absent or null attr, yield nothing. The
+// strings it returns may share attr's bytes (and the bytes of the documents in it), so
+// attr must not be written to afterwards.
 func (r Reference) ValuesIn(attr []byte) []string {
 	segs := r.Segments
 	if segs == nil {
@@ -29,7 +32,74 @@ func (r Reference) ValuesIn(attr []byte) []string {
 	if !r.JSON {
 		return dedupe(raw)
 	}
-	return r.docValues(raw)
+	jsegs, ok := r.jsonSegments()
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, doc := range raw {
+		b := unsafe.Slice(unsafe.StringData(doc), len(doc)) // read only
+		if !plainDoc(b) {
+			out = appendDoc(out, doc, jsegs)
+			continue
+		}
+		if len(jsegs) == 0 {
+			out = appendDocStringsRaw(out, b)
+			continue
+		}
+		collectRaw(b, jsegs, func(v []byte) { out = appendDocStringsRaw(out, v) })
+	}
+	return dedupe(out)
+}
+
+// plainDoc reports whether a JSON document can be read in place with the result
+// encoding/json's decoding gives (appendDoc): it is well-formed (the validator also
+// refuses invalid UTF-8, which encoding/json would replace), nested at most
+// plainDepth deep, and holds no escape and no number (encoding/json refuses a number
+// too large for a float64). Policies are; any other document is decoded.
+func plainDoc(b []byte) bool {
+	if bytes.IndexByte(b, '\\') >= 0 {
+		return false
+	}
+	in := false
+	for _, c := range b {
+		switch {
+		case c == '"':
+			in = !in
+		case !in && (c == '-' || c >= '0' && c <= '9'):
+			return false
+		}
+	}
+	v := jsonscan.Validator{MaxDepth: plainDepth}
+	n, done, err := v.Feed(b, true)
+	return err == nil && done && jsonscan.SkipSpace(b, n) == len(b)
+}
+
+// plainDepth bounds the nesting of a document plainDoc accepts, well inside
+// encoding/json's own limit.
+const plainDepth = 64
+
+// appendDocStringsRaw is appendDocStrings on a document plainDoc accepted: its
+// strings are read in place, and share its bytes.
+func appendDocStringsRaw(out []string, v []byte) []string {
+	switch jsonscan.Kind(v) {
+	case '"':
+		v = jsonscan.Trim(v)
+		if len(v) > 2 {
+			out = append(out, docString(unsafe.String(&v[1], len(v)-2)))
+		}
+	case '[':
+		for it := jsonscan.NewIter(v); it.Next(); {
+			out = appendDocStringsRaw(out, it.Value())
+		}
+	case '{':
+		SortedMembers(v, func(key []byte, m []byte) {
+			if !policyGrammar(string(key)) {
+				out = appendDocStringsRaw(out, m)
+			}
+		})
+	}
+	return out
 }
 
 // collectRaw is collect on raw JSON: it walks v along segs with the same leniency about
@@ -101,7 +171,13 @@ func memberRaw(v []byte, key string) []byte {
 func appendStringsRaw(out []string, v []byte) []string {
 	switch jsonscan.Kind(v) {
 	case '"':
-		if s, ok := jsonscan.Unquote(jsonscan.Trim(v)); ok && s != "" {
+		// Shared with v when it holds no escape: the values a plan or state keeps
+		// are never written again.
+		s, ok := jsonscan.SharedString(v)
+		if !ok {
+			s, ok = jsonscan.Unquote(jsonscan.Trim(v))
+		}
+		if ok && s != "" {
 			out = append(out, s)
 		}
 	case '[':
