@@ -343,13 +343,16 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
+// dedupe removes the repeats of strings from in, keeping the first of each in order.
 func dedupe(in []string) []string {
 	if len(in) == 0 {
 		return nil
 	}
+	// The kept strings are moved to the front of in: out never passes the string
+	// being read, and in is the caller's own list, not needed afterwards.
 	if len(in) <= 8 {
 		// Most lists are this short: compared in place, without a set.
-		out := in[:0:0]
+		out := in[:0]
 		for _, s := range in {
 			if !slices.Contains(out, s) {
 				out = append(out, s)
@@ -358,7 +361,7 @@ func dedupe(in []string) []string {
 		return out
 	}
 	seen := make(map[string]bool, len(in))
-	out := in[:0:0]
+	out := in[:0]
 	for _, s := range in {
 		if !seen[s] {
 			seen[s] = true
