@@ -36,6 +36,8 @@ func (r Reference) ValuesIn(attr []byte) []string {
 	if !ok {
 		return nil
 	}
+	// Only here are documents read in place: Values (docValues) decodes every one, so
+	// it stays what the tests hold this path to.
 	var out []string
 	for _, doc := range raw {
 		b := unsafe.Slice(unsafe.StringData(doc), len(doc)) // read only
