@@ -120,6 +120,7 @@ func (app *App) runComment(cmd *cobra.Command, f *commentFlags, hooks commentHoo
 	if err != nil {
 		return err
 	}
+	defer res.unpace()
 	rep := res.report
 	rep.Await() // the comment is built from the whole report
 	target := f.target

@@ -71,6 +71,9 @@ type reviewed struct {
 	config config.Config
 	// timing is HIYARI_TIMINGS's recorder, nil when not asked for.
 	timing *timing.Recorder
+	// unpace restores the collector's pacing set after the load (gcpace.go); the
+	// caller defers it once the report is out.
+	unpace func()
 }
 
 // runReview loads the plan and reviews it. Errors name the input and say what to do.
@@ -138,9 +141,11 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 		return nil, err
 	}
 	tr.Stage("load")
+	unpace := app.paceAfterLoad()
 	sc, err := app.loadScope(f)
 	if err != nil {
 		prelude.Abandon()
+		unpace()
 		return nil, err
 	}
 	// The report streams: the renderers wait for the blast radius (report.Await) when
@@ -150,7 +155,7 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 		Backend: sid.backend, State: sid.state, Pin: sid.pin, EnvCandidates: sid.candidates,
 		States: states, BlastDepth: blastDepth, Prelude: prelude, Scope: sc, Timing: tr,
 	})
-	return &reviewed{report: rep, failOn: failOn, config: cfg, timing: tr}, nil
+	return &reviewed{report: rep, failOn: failOn, config: cfg, timing: tr, unpace: unpace}, nil
 }
 
 // colorEnabled decides colour once: CLICOLOR_FORCE forces it, NO_COLOR disables it,
@@ -194,6 +199,7 @@ Exit codes: 0 when no unacknowledged finding reaches --fail-on, 2 when one does,
 			if err != nil {
 				return err
 			}
+			defer res.unpace()
 			// Every input error has happened by now: the report is complete, so it is
 			// streamed out rather than held in memory a second time.
 			if f.out != "" {

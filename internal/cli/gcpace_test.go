@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"runtime"
+	"runtime/debug"
+	"testing"
+)
+
+func TestPacePercent(t *testing.T) {
+	for _, tc := range []struct {
+		live, inUse uint64
+		want        int
+		ok          bool
+	}{
+		{live: 0, inUse: 50 << 20},          // nothing collected yet: the first goal is the runtime's
+		{live: 100 << 20, inUse: 100 << 20}, // nothing grew since: the default's goal is twice
+		{live: 100 << 20, inUse: 80 << 20},  // swept below live
+		{live: 100 << 20, inUse: 150 << 20, want: 200, ok: true},
+		{live: 104 << 20, inUse: 137 << 20, want: 164, ok: true}, // the 100k wrong-state plan: 274/104 rounded up
+		{live: 100, inUse: 101, want: 102, ok: true},
+		{live: 1 << 20, inUse: 1 << 30, want: maxPacePercent, ok: true},
+	} {
+		got, ok := pacePercent(tc.live, tc.inUse)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("pacePercent(%d, %d) = %d, %v; want %d, %v", tc.live, tc.inUse, got, ok, tc.want, tc.ok)
+		}
+		if ok && uint64(100+got)*tc.live < 2*tc.inUse && got < maxPacePercent {
+			t.Errorf("pacePercent(%d, %d) = %d: goal %d is under twice the heap in use", tc.live, tc.inUse, got, uint64(100+got)*tc.live/100)
+		}
+	}
+}
+
+// gcPercent reads the collector's percent (setting it is the only way to read it).
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
+}
+
+// Not parallel: it reads and sets the process's collector percent.
+func TestPaceAfterLoadRestoresThePercent(t *testing.T) {
+	orig := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(orig) })
+
+	// A heap that grew well past what the last collection found live, as after a load.
+	readHeap = func() (uint64, uint64) { return 104 << 20, 137 << 20 }
+	t.Cleanup(func() { readHeap = heapNow })
+
+	app := &App{Env: Env{}}
+	restore1 := app.paceAfterLoad()
+	<-gcPace.done
+	raised := gcPercent()
+	if raised != 164 {
+		t.Fatalf("after the load the percent is %d, want 164 (goal twice the 137 MB in use, from 104 MB live)", raised)
+	}
+	restore2 := app.paceAfterLoad() // a second review at once shares the pacing
+	<-gcPace.done
+	if p := gcPercent(); p != raised {
+		t.Errorf("a second review changed the percent to %d, want %d kept", p, raised)
+	}
+	restore1()
+	restore1() // restoring twice counts once
+	if p := gcPercent(); p != raised {
+		t.Errorf("the first review's restore set the percent to %d while another review runs, want %d", p, raised)
+	}
+	restore2()
+	if p := gcPercent(); p != 100 {
+		t.Errorf("after both reviews the percent is %d, want 100 restored", p)
+	}
+
+	// A GOGC the user set is theirs.
+	user := &App{Env: Env{"GOGC": "50"}}
+	debug.SetGCPercent(50)
+	restore := user.paceAfterLoad()
+	if p := gcPercent(); p != 50 {
+		t.Errorf("with GOGC=50 set the percent became %d, want 50 left alone", p)
+	}
+	restore()
+	if p := gcPercent(); p != 50 {
+		t.Errorf("with GOGC=50 set the restore made the percent %d, want 50", p)
+	}
+}
+
+func TestHeapNowReadsTheRuntime(t *testing.T) {
+	runtime.GC()
+	keep := make([]byte, 8<<20)
+	keep[0] = 1
+	runtime.GC()
+	live, inUse := heapNow()
+	if live < 8<<20 || inUse < 8<<20 {
+		t.Errorf("heapNow() = %d live, %d in use; want both at least the 8 MB kept", live, inUse)
+	}
+	runtime.KeepAlive(keep)
+}
