@@ -11,7 +11,7 @@ import (
 // A review keeps almost all of what the load allocates (the plan it reviews), and the
 // collector sets its next goal from the heap it found live at its last collection.
 // That collection runs part-way through the load (on the 100k wrong-state plan at
-// 81-104 MB, where the load ends at 137 MB), so the goal is set too low for the plan
+// 81-124 MB, where the load ends at 137 MB), so the goal is set too low for the plan
 // the review holds. The blast radius then crosses it, and its collection marks 189 MB
 // to free 21 MB: 36 ms of CPU, and the write barriers on while it runs, for memory the
 // process is about to free by exiting.
