@@ -10,11 +10,7 @@ import (
 // BenchmarkValidate validates a generated 10,000-resource plan (25 MB) fed in
 // 256 KiB pieces, as the plan reader does.
 func BenchmarkValidate(b *testing.B) {
-	var buf bytes.Buffer
-	if err := plangen.Write(&buf, plangen.Options{Resources: 10000, Scenario: plangen.ScenarioWrongState, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	doc := buf.Bytes()
+	doc := benchPlan(b)
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -36,4 +32,30 @@ func BenchmarkValidate(b *testing.B) {
 			}
 		}
 	}
+}
+
+// BenchmarkWalk steps over a generated 10,000-resource plan (25 MB) the way the plan
+// decoder reads what it keeps: ValueEndNames over the whole document (every string,
+// container and member name), then an Iter over its top-level members.
+func BenchmarkWalk(b *testing.B) {
+	doc := benchPlan(b)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if end, dup := ValueEndNames(doc, 0); end != len(bytes.TrimRight(doc, " \n")) || dup != nil {
+			b.Fatalf("ValueEndNames = %d, %q; want %d, none", end, dup, len(doc))
+		}
+		for it := NewIter(doc); it.Next(); {
+		}
+	}
+}
+
+// benchPlan generates the 10,000-resource wrong-state plan the benchmarks read.
+func benchPlan(b *testing.B) []byte {
+	b.Helper()
+	var buf bytes.Buffer
+	if err := plangen.Write(&buf, plangen.Options{Resources: 10000, Scenario: plangen.ScenarioWrongState, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -2,6 +2,8 @@ package jsonscan
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -39,24 +41,40 @@ func Trim(b []byte) []byte {
 	return b[i:j]
 }
 
-// stringEnd returns the offset just past the string that starts at b[i], or -1.
+// stringEnd returns the offset just past the string that starts at b[i], or -1. It
+// scans eight bytes at a time for the first quote or backslash and steps over each
+// escape whole, so the escaped quotes of a policy document kept as a string (one in
+// every few bytes) cost a few instructions each, not a search restarted after each.
 func stringEnd(b []byte, i int) int {
 	j := i + 1
 	for {
-		k := bytes.IndexByte(b[j:], '"')
-		if k < 0 {
+		for j+8 <= len(b) {
+			if m := quoteOrBackslash(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+				j += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			j += 8
+		}
+		for j < len(b) && b[j] != '"' && b[j] != '\\' {
+			j++
+		}
+		if j >= len(b) {
 			return -1
 		}
-		j += k
-		n := 0
-		for m := j - 1; m > i && b[m] == '\\'; m-- {
-			n++
-		}
-		if n%2 == 0 {
+		if b[j] == '"' {
 			return j + 1
 		}
-		j++
+		j += 2 // a backslash and the byte it escapes (\u's hex digits are neither)
 	}
+}
+
+// quoteOrBackslash marks, in the high bit of each byte, the quotes and backslashes in
+// x (eight bytes, the first in the low byte). As in EscapeMask, only the lowest mark is
+// exact: a borrow can mark bytes above it.
+func quoteOrBackslash(x uint64) uint64 {
+	q := x ^ (lsb * '"')
+	s := x ^ (lsb * '\\')
+	return ((q-lsb)&^q | (s-lsb)&^s) & msb
 }
 
 // ValueEnd returns the offset just past the value that starts at b[i] (after any

@@ -374,3 +374,38 @@ func TestNextKeyWalk(t *testing.T) {
 		sameWalk(t, []byte(in))
 	}
 }
+
+// stringEndByCount is the definition stringEnd is held to: the first quote after b[i]
+// that follows an even number of backslashes.
+func stringEndByCount(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		if b[j] != '"' {
+			continue
+		}
+		n := 0
+		for m := j - 1; m > i && b[m] == '\\'; m-- {
+			n++
+		}
+		if n%2 == 0 {
+			return j + 1
+		}
+	}
+	return -1
+}
+
+func TestStringEnd(t *testing.T) {
+	pieces := []string{`a`, `\"`, `\\`, `\u0022`, `\\\"`, `é`, `{\"Version\":\"2012-10-17\"}`, `/`, `\/`}
+	for _, p := range pieces {
+		for pad := 0; pad < 19; pad++ {
+			for reps := 1; reps <= 3; reps++ {
+				body := strings.Repeat("x", pad) + strings.Repeat(p, reps)
+				for _, tail := range []string{`"`, `", "next"`, `"}`, ``, `\`} {
+					b := []byte(`"` + body + tail)
+					if got, want := stringEnd(b, 0), stringEndByCount(b, 0); got != want {
+						t.Errorf("stringEnd(%s) = %d, want %d", b, got, want)
+					}
+				}
+			}
+		}
+	}
+}
