@@ -87,6 +87,7 @@ func TestValidatorAgreesWithJSONText(t *testing.T) {
 }
 
 func TestValidatorOnCorpus(t *testing.T) {
+	withSplitMin(t, 1024)
 	files, _ := filepath.Glob(filepath.Join(repotest.Corpus(t), "*.json"))
 	if len(files) == 0 {
 		t.Fatal("no corpus files")
@@ -99,6 +100,7 @@ func TestValidatorOnCorpus(t *testing.T) {
 		if err := validate(b, 4096); err != nil {
 			t.Errorf("%s: %v", filepath.Base(f), err)
 		}
+		sameSkip(t, filepath.Base(f), b, 4096, 0) // Stream.Skip split in halves or not
 		// Every truncation is an error that says so.
 		b = Trim(b)
 		for _, cut := range []int{1, len(b) / 3, len(b) / 2, len(b) - 1} {

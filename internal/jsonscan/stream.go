@@ -28,6 +28,21 @@ type Stream struct {
 
 	// MaxValue bounds what Value holds at once (DefaultMaxValue when 0).
 	MaxValue int
+	// SplitSkip lets Skip validate a value that outlasts the buffer on two goroutines
+	// (see feedSplit). Set it when another core would otherwise be idle.
+	SplitSkip bool
+	helper    Validator
+	segs      []segment
+	helped    chan struct{}
+	helpedN   int // bytes taken from the helper, for tests
+}
+
+// segment is a stretch the helper validated, from just after a sync point.
+type segment struct {
+	start int  // offset of the sync point's brace
+	n     int  // bytes validated from there
+	done  bool // the array the segment started in closed
+	bad   bool // an error (the serial validator reports it, or a nesting past half the limit)
 }
 
 type frame struct {
@@ -256,8 +271,15 @@ func (s *Stream) scan(hold bool) ([]byte, error) {
 	}
 	start, at := s.pos, s.pos
 	s.v.Reset()
+	long := false // the value has outlasted one buffer
 	for {
-		n, done, err := s.v.Feed(s.buf[at:s.end], s.eof)
+		var n int
+		var done bool
+		if long && !hold && s.SplitSkip && !s.eof && s.end-at >= splitMin {
+			n, done, err = s.feedSplit(s.buf[at:s.end])
+		} else {
+			n, done, err = s.v.Feed(s.buf[at:s.end], s.eof)
+		}
 		if err != nil {
 			if se, ok := err.(*SyntaxError); ok {
 				se.Offset += s.base + int64(at)
@@ -282,7 +304,117 @@ func (s *Stream) scan(hold bool) ([]byte, error) {
 		}
 		start -= shift
 		at -= shift
+		long = true
 	}
+}
+
+// splitMin is the least unvalidated input feedSplit divides.
+var splitMin = 64 << 10
+
+// feedSplit is s.v.Feed(b, false), with the second half of b validated on another
+// goroutine at the same time. The helper starts at a sync point: the first `,{"` after
+// the middle of b whose quote is followed by a letter. In valid JSON that quote opens a
+// member name, so the brace opens an object and the comma separates array elements:
+// the validator there is waiting for a value inside an array, whatever lies around it.
+// The helper validates from the brace in that state, on a stack of just that array,
+// until the array closes; then it starts again at the next sync point, and so on to
+// the end of b (planned_values holds one array of resources per module). The first
+// half is validated as usual, and each segment is taken only if the validator reaches
+// its start exactly, in that state; the gaps between segments are validated as usual.
+// What comes out is what one Feed over b gives: Feed's steps depend only on the state,
+// the stack's top and whether the stack is empty, and a segment ends where its array
+// closes. Anywhere else (no sync point, the value ends first, another state there, an
+// error, a nesting deeper than half the limit) the rest of b is fed as usual, so errors
+// and their offsets are those of the serial validator.
+func (s *Stream) feedSplit(b []byte) (int, bool, error) {
+	maxDepth := s.v.MaxDepth
+	if maxDepth == 0 {
+		maxDepth = DefaultMaxDepth
+	}
+	k := syncPoint(b, len(b)/2)
+	if k < 0 || maxDepth < 4 {
+		return s.v.Feed(b, false)
+	}
+	if s.helped == nil {
+		s.helped = make(chan struct{}, 1)
+	}
+	go func() {
+		s.segs = s.helpFeed(b, k, maxDepth/2, s.segs[:0])
+		s.helped <- struct{}{}
+	}()
+	v := &s.v
+	n, done, err := v.Feed(b[:k+1], false)
+	<-s.helped
+	if err != nil || done {
+		return n, done, err
+	}
+	for i, sg := range s.segs {
+		if n != sg.start || sg.bad || v.state != stValue || len(v.stack) == 0 || v.stack[len(v.stack)-1] != '[' || len(v.stack) > maxDepth/2 {
+			break
+		}
+		s.helpedN += sg.n
+		if !sg.done { // the last segment: b ended inside it
+			v.stack = append(v.stack, s.helper.stack[1:]...)
+			v.state = s.helper.state
+			return sg.start + sg.n, false, nil
+		}
+		v.stack = v.stack[:len(v.stack)-1]
+		n = sg.start + sg.n
+		if v.after() {
+			return n, true, nil
+		}
+		if i+1 < len(s.segs) { // the gap to the next segment
+			m, done, err := v.Feed(b[n:s.segs[i+1].start], false)
+			if se, ok := err.(*SyntaxError); ok {
+				se.Offset += int64(n)
+			}
+			n += m
+			if err != nil || done {
+				return n, done, err
+			}
+		}
+	}
+	m, done, err := v.Feed(b[n:], false)
+	if se, ok := err.(*SyntaxError); ok {
+		se.Offset += int64(n)
+	}
+	return n + m, done, err
+}
+
+// helpFeed validates b in segments from the sync point at k (see feedSplit), each on
+// a fresh stack of one array and at most maxDepth deep. The helper's state after the
+// last segment stays in s.helper.
+func (s *Stream) helpFeed(b []byte, k, maxDepth int, segs []segment) []segment {
+	h := &s.helper
+	h.MaxDepth, h.MaxString = maxDepth, s.v.MaxString
+	for k >= 0 {
+		h.stack = append(h.stack[:0], '[')
+		h.state = stValue
+		n, done, err := h.Feed(b[k+1:], false)
+		segs = append(segs, segment{start: k + 1, n: n, done: done, bad: err != nil})
+		if err != nil || !done {
+			break
+		}
+		k = syncPoint(b, k+1+n)
+	}
+	return segs
+}
+
+// syncPoint returns the offset of the first `,{"` at or after from whose quote is
+// followed by an ASCII letter or underscore, or -1.
+func syncPoint(b []byte, from int) int {
+	for from < len(b) {
+		i := bytes.Index(b[from:], []byte(`,{"`))
+		if i < 0 || from+i+3 >= len(b) {
+			return -1
+		}
+		k := from + i
+		if c := b[k+3] | 0x20; c >= 'a' && c <= 'z' || b[k+3] == '_' {
+			return k
+		}
+		from = k + 1
+	}
+	return -1
 }
 
 // End checks that nothing but whitespace follows the document.
