@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures hiyari side by side with the tools a team would otherwise use on the same
-# plan files, and prints a Markdown table (wall time: best of RUNS; peak RSS: the
-# child's ru_maxrss) with the ratios to hiyari.
+# plan files, and prints a Markdown table (wall time: best of RUNS, the tools taking
+# turns; peak RSS: the child's ru_maxrss, highest of RUNS) with the ratios to hiyari.
 #
 #   bench/compare.sh            # 10k and 100k resource plans
 #   SIZES="10000" RUNS=1 bench/compare.sh
@@ -55,23 +55,32 @@ for n in $sizes; do
 		"$bin/plangen" -resources "$n" -scenario "$scenario" -seed 1 -o "$plan"
 	fi
 	mb=$(( $(stat -c %s "$plan") / 1048576 ))
-	log "$n resources ($mb MB): measuring, $runs runs each"
-	m() { "$bin/measure" -runs "$runs" "$@" | sed "s/^/$n\t$mb\t/" >>"$results"; }
-	m -label hiyari -ok 0,2 -- "$bin/hiyari" plan review --format json "$plan"
-	m -label tfjson -- "$bin/tfjsonload" "$plan"
-	m -label conftest -ok 0,1 -- "$conftest" test --no-color -p bench/policy "$plan"
-	m -label jq -- jq '[.resource_changes[] | select(.change.actions | index("delete"))] | length' "$plan"
+	log "$n resources ($mb MB): measuring, $runs rounds of one run of each tool"
+	m() { "$bin/measure" -runs 1 "$@" | sed "s/^/$n\t$mb\t/" >>"$results"; }
+	# Round-robin, so every tool's best run is drawn from the same minutes: this
+	# machine's speed drifts by tens of percent from one minute to the next.
+	for _ in $(seq "$runs"); do
+		m -label hiyari -ok 0,2 -- "$bin/hiyari" plan review --format json "$plan"
+		m -label tfjson -- "$bin/tfjsonload" "$plan"
+		m -label conftest -ok 0,1 -- "$conftest" test --no-color -p bench/policy "$plan"
+		m -label jq -- jq '[.resource_changes[] | select(.change.actions | index("delete"))] | length' "$plan"
+	done
 done
 
 echo "| resources | plan MB | tool | wall s | peak RSS MiB | time ÷ hiyari | RSS ÷ hiyari |"
 echo "|---:|---:|---|---:|---:|---:|---:|"
 awk -F'\t' '
-	$3 == "hiyari" { hw[$1] = $5; hr[$1] = $6 }
-	{ rows[NR] = $0 }
+	{
+		k = $1 SUBSEP $3
+		if (!(k in wall)) { order[++rows] = k; mb[k] = $2; wall[k] = $5; rss[k] = $6 }
+		if ($5 < wall[k]) wall[k] = $5
+		if ($6 > rss[k]) rss[k] = $6
+	}
 	END {
-		for (i = 1; i <= NR; i++) {
-			split(rows[i], f, "\t")
-			printf "| %s | %s | %s | %.2f | %d | %.1f× | %.1f× |\n", f[1], f[2], f[3], f[5], f[6], f[5] / hw[f[1]], f[6] / hr[f[1]]
+		for (i = 1; i <= rows; i++) {
+			split(order[i], f, SUBSEP)
+			h = f[1] SUBSEP "hiyari"
+			printf "| %s | %s | %s | %.2f | %d | %.1f× | %.1f× |\n", f[1], mb[order[i]], f[2], wall[order[i]], rss[order[i]], wall[order[i]] / wall[h], rss[order[i]] / rss[h]
 		}
 	}' "$results"
 echo
