@@ -364,21 +364,22 @@ func (s *Stream) feedSplit(b []byte) (int, bool, error) {
 			return n, true, nil
 		}
 		if i+1 < len(s.segs) { // the gap to the next segment
-			m, done, err := v.Feed(b[n:s.segs[i+1].start], false)
-			if se, ok := err.(*SyntaxError); ok {
-				se.Offset += int64(n)
-			}
-			n += m
-			if err != nil || done {
+			if n, done, err = v.feedFrom(b[:s.segs[i+1].start], n); err != nil || done {
 				return n, done, err
 			}
 		}
 	}
-	m, done, err := v.Feed(b[n:], false)
+	return v.feedFrom(b, n)
+}
+
+// feedFrom is Feed(b[from:], false) with the offsets, consumed and in errors, from
+// the start of b.
+func (v *Validator) feedFrom(b []byte, from int) (int, bool, error) {
+	m, done, err := v.Feed(b[from:], false)
 	if se, ok := err.(*SyntaxError); ok {
-		se.Offset += int64(n)
+		se.Offset += int64(from)
 	}
-	return n + m, done, err
+	return from + m, done, err
 }
 
 // helpFeed validates b in segments from the sync point at k (see feedSplit), each on
