@@ -70,7 +70,8 @@ func stringEnd(b []byte, i int) int {
 
 // quoteOrBackslash marks, in the high bit of each byte, the quotes and backslashes in
 // x (eight bytes, the first in the low byte). As in EscapeMask, only the lowest mark is
-// exact: a borrow can mark bytes above it.
+// exact: a borrow can mark bytes above it. EscapeMask repeats these two terms rather
+// than calling this: the shared form costs the validator's loop an instruction a word.
 func quoteOrBackslash(x uint64) uint64 {
 	q := x ^ (lsb * '"')
 	s := x ^ (lsb * '\\')
