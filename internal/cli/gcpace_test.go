@@ -39,7 +39,7 @@ func gcPercent() int {
 }
 
 // Not parallel: it reads and sets the process's collector percent.
-func TestPaceAfterLoadRestoresThePercent(t *testing.T) {
+func TestPaceLoadThenAfterLoadRestoresThePercent(t *testing.T) {
 	orig := debug.SetGCPercent(100)
 	t.Cleanup(func() { debug.SetGCPercent(orig) })
 
@@ -48,13 +48,18 @@ func TestPaceAfterLoadRestoresThePercent(t *testing.T) {
 	t.Cleanup(func() { readHeap = heapNow })
 
 	app := &App{Env: Env{}}
-	restore1 := app.paceAfterLoad()
+	afterLoad1 := app.paceLoad()
+	if p := gcPercent(); p != loadPercent {
+		t.Fatalf("during the load the percent is %d, want %d", p, loadPercent)
+	}
+	restore1 := afterLoad1()
 	<-gcPace.done
 	raised := gcPercent()
 	if raised != 164 {
 		t.Fatalf("after the load the percent is %d, want 164 (goal twice the 137 MB in use, from 104 MB live)", raised)
 	}
-	restore2 := app.paceAfterLoad() // a second review at once shares the pacing
+	afterLoad2 := app.paceLoad() // a second review at once shares the pacing
+	restore2 := afterLoad2()
 	<-gcPace.done
 	if p := gcPercent(); p != raised {
 		t.Errorf("a second review changed the percent to %d, want %d kept", p, raised)
@@ -69,12 +74,26 @@ func TestPaceAfterLoadRestoresThePercent(t *testing.T) {
 		t.Errorf("after both reviews the percent is %d, want 100 restored", p)
 	}
 
+	// A load that leaves a heap the default's goal already covers: back to the default
+	// after it, not the load's percent.
+	readHeap = func() (uint64, uint64) { return 100 << 20, 90 << 20 }
+	restore := app.paceLoad()()
+	<-gcPace.done
+	if p := gcPercent(); p != 100 {
+		t.Errorf("after a load the default covers the percent is %d, want 100", p)
+	}
+	restore()
+
 	// A GOGC the user set is theirs.
 	user := &App{Env: Env{"GOGC": "50"}}
 	debug.SetGCPercent(50)
-	restore := user.paceAfterLoad()
+	afterLoad := user.paceLoad()
 	if p := gcPercent(); p != 50 {
-		t.Errorf("with GOGC=50 set the percent became %d, want 50 left alone", p)
+		t.Errorf("with GOGC=50 set the load's percent became %d, want 50 left alone", p)
+	}
+	restore = afterLoad()
+	if p := gcPercent(); p != 50 {
+		t.Errorf("with GOGC=50 set the percent after the load became %d, want 50 left alone", p)
 	}
 	restore()
 	if p := gcPercent(); p != 50 {

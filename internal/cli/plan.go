@@ -135,13 +135,15 @@ func (app *App) runReview(f *reviewFlags, path string) (*reviewed, error) {
 		return nil, err
 	}
 	tr.Stage("prepare")
+	afterLoad := app.paceLoad()
 	p, err := app.loadPlan(path, plan.LoadOptions{Dir: f.dir, TerraformBin: bin, Env: app.Env.Pairs(), Stdin: app.IO.In, Retain: retain, Reference: app.Env.Get("HIYARI_PLAN_DECODER") == "reference"})
+	unpace := afterLoad()
 	if err != nil {
 		prelude.Abandon()
+		unpace()
 		return nil, err
 	}
 	tr.Stage("load")
-	unpace := app.paceAfterLoad()
 	sc, err := app.loadScope(f)
 	if err != nil {
 		prelude.Abandon()

@@ -143,3 +143,61 @@ func TestFastPathReportsFirstErrorAcrossBatches(t *testing.T) {
 		}
 	}
 }
+
+// TestFastPathPriorResourceErrors: prior_state resources are read on the reading
+// goroutine while the worker may still be decoding resource changes. An error in a
+// prior resource is reported as the reference decoder reports it, unless a resource
+// change before it has one, which comes first in the document.
+func TestFastPathPriorResourceErrors(t *testing.T) {
+	changes := func(n, bad int) string {
+		var b strings.Builder
+		b.WriteString(`"resource_changes":[`)
+		for i := range n {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			actions := `["delete"]`
+			if i == bad {
+				actions = `"delete"`
+			}
+			fmt.Fprintf(&b, `{"address":"aws_s3_bucket.b%d","type":"aws_s3_bucket","change":{"actions":%s,"before":{"bucket":"b%d"}}}`, i, actions, i)
+		}
+		return b.String() + "],"
+	}
+	prior := func(badAt int) string {
+		var b strings.Builder
+		b.WriteString(`"prior_state":{"values":{"root_module":{"child_modules":[{"resources":[`)
+		for i := range 3000 {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			mode := `"managed"`
+			if i == badAt {
+				mode = `5`
+			}
+			fmt.Fprintf(&b, `{"address":"aws_iam_role.r%d","mode":%s,"type":"aws_iam_role","values":{"name":"r%d"}}`, i, mode, i)
+		}
+		return b.String() + `]}]}}}`
+	}
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"changes first", `{"format_version":"1.2",` + changes(6000, 5990) + prior(10) + `}`, "/resource_changes/5990/change/actions"},
+		{"prior after good changes", `{"format_version":"1.2",` + changes(6000, -1) + prior(2000) + `}`, "/prior_state/values/root_module/child_modules/0/resources/2000/mode"},
+		{"prior without changes", `{"format_version":"1.2",` + prior(0) + `}`, "/prior_state/values/root_module/child_modules/0/resources/0/mode"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, rerr := DecodeReference(strings.NewReader(tc.doc), "plan.json", keepAll)
+			if rerr == nil || !strings.Contains(rerr.Error(), tc.want) {
+				t.Fatalf("reference decoder: %v, want an error at %s", rerr, tc.want)
+			}
+			for range 10 {
+				_, ferr := DecodeRetaining(strings.NewReader(tc.doc), "plan.json", keepAll)
+				if ferr == nil || ferr.Error() != rerr.Error() {
+					t.Fatalf("fast decoder reported %v, want %v", ferr, rerr)
+				}
+			}
+		})
+	}
+}

@@ -54,10 +54,8 @@ type fastDecoder struct {
 	w   *changeWorker // decodes handed elements, started by the first
 	cur *batch        // the batch being filled, nil when none
 	// results are the handed batches' results in document order, committed to the
-	// plan once every batch is decoded; managed and data count the prior-state
-	// resources this goroutine decoded.
-	results       []*batchResult
-	managed, data int
+	// plan once every batch is decoded.
+	results []*batchResult
 }
 
 // keeper copies what a goroutine keeps into its own arena and interns repeated
@@ -377,9 +375,15 @@ func (f *fastDecoder) changes(key string, dst *[]*Change, drift bool) error {
 }
 
 // handArray enters the array at ctx.ptr (null counts as empty) and hands every element
-// on (see hand): resource changes, prior-state resources and configuration resources.
+// on (see hand): resource changes and configuration resources.
 func (f *fastDecoder) handArray(ctx elemContext) error {
-	ok, err := f.open(ctx.ptr, '[', "an array")
+	return f.elements(ctx.ptr, func(i int, raw []byte) error { return f.hand(ctx, i, raw) })
+}
+
+// elements enters the array at ptr (null counts as empty) and calls fn with each
+// element's validated bytes, valid until fn returns.
+func (f *fastDecoder) elements(ptr string, fn func(i int, raw []byte) error) error {
+	ok, err := f.open(ptr, '[', "an array")
 	if !ok {
 		return err
 	}
@@ -388,16 +392,16 @@ func (f *fastDecoder) handArray(ctx elemContext) error {
 		if err != nil {
 			return err
 		}
-		return f.hand(ctx, i, raw)
+		return fn(i, raw)
 	})
 }
 
 // hand gives the worker one validated element, index i of the array ctx describes.
 // Elements go in batches of about batchBytes, in document order, so the reader's
-// goroutine only validates and cuts while the worker decodes: resource changes,
-// prior-state resources and configuration resources alike. When the worker is behind,
-// the reader decodes the batch itself (each with its own keeper), so both cores stay
-// busy; results are committed in document order either way.
+// goroutine only validates and cuts while the worker decodes: resource changes and
+// configuration resources alike. When the worker is behind, the reader decodes the
+// batch itself (each with its own keeper), so both cores stay busy; results are
+// committed in document order either way.
 func (f *fastDecoder) hand(ctx elemContext, i int, raw []byte) error {
 	w := f.worker()
 	b := f.cur
@@ -497,7 +501,7 @@ func (w *changeWorker) send(b *batch) bool {
 // decodeHere decodes b on the reader's goroutine and returns it to the pool; false
 // when it holds an error.
 func (f *fastDecoder) decodeHere(b *batch) bool {
-	b.res.err = decodeBatch(&f.k, b, &f.managed, &f.data)
+	b.res.err = decodeBatch(&f.k, b)
 	f.w.pool <- b
 	return b.res.err == nil
 }
@@ -513,8 +517,6 @@ func countDeclared(results []*batchResult) int {
 // commit puts the decoded elements into the plan in document order and returns the
 // first error, which is the one the reference decoder reports.
 func (f *fastDecoder) commit() error {
-	f.p.Prior.Managed += f.managed + f.w.managed
-	f.p.Prior.Data += f.data + f.w.data
 	if n := countDeclared(f.results); n > 0 && len(f.p.Config.Declared) == 0 {
 		f.p.Config.Declared = make(map[string]*ConfigResource, n) // sized once
 	}
@@ -569,7 +571,6 @@ type elemKind uint8
 
 const (
 	elemChange         elemKind = iota // a resource_changes or resource_drift element
-	elemPriorResource                  // a prior_state resource: counted
 	elemConfigResource                 // a configuration resource: declared
 )
 
@@ -620,8 +621,6 @@ type changeWorker struct {
 	pool chan *batch
 	done chan struct{}
 	stop chan struct{} // closed when the worker fails
-	// managed and data count prior-state resources, added to the plan's at the end.
-	managed, data int
 }
 
 func (f *fastDecoder) worker() *changeWorker {
@@ -654,7 +653,7 @@ func (w *changeWorker) run() {
 			continue
 		}
 		if !failed {
-			b.res.err = decodeBatch(&w.k, b, &w.managed, &w.data)
+			b.res.err = decodeBatch(&w.k, b)
 			if b.res.err != nil {
 				failed = true
 				close(w.stop)
@@ -667,9 +666,8 @@ func (w *changeWorker) run() {
 	}
 }
 
-// decodeBatch decodes the elements of b with k into b.res, counting prior-state
-// resources in managed and data.
-func decodeBatch(k *keeper, b *batch, managed, data *int) error {
+// decodeBatch decodes the elements of b with k into b.res.
+func decodeBatch(k *keeper, b *batch) error {
 	start := 0
 	for _, e := range b.elems {
 		raw, ctx := b.buf[start:e.end], &b.ctxs[e.ctx]
@@ -684,16 +682,6 @@ func decodeBatch(k *keeper, b *batch, managed, data *int) error {
 				c.Before, c.BeforeSensitive = nil, nil
 			}
 			b.res.changes = append(b.res.changes, decodedChange{ctx.dst, c})
-		case elemPriorResource:
-			isData, err := k.priorResource(raw, ctx.ptr, e.index)
-			if err != nil {
-				return err
-			}
-			if isData {
-				*data++
-			} else {
-				*managed++
-			}
 		case elemConfigResource:
 			cr, err := k.configResource(ctx.ptr, e.index, ctx.prefix, raw)
 			if err != nil {
@@ -1108,7 +1096,7 @@ func (f *fastDecoder) stateModule(ptr string) error {
 	return f.objectMembers(ptr, func(key string) error {
 		switch key {
 		case "resources":
-			return f.handArray(elemContext{kind: elemPriorResource, ptr: ptr + "/resources"})
+			return f.priorResources(ptr + "/resources")
 		case "child_modules":
 			ok, err := f.open(ptr+"/child_modules", '[', "an array")
 			if !ok {
@@ -1120,6 +1108,26 @@ func (f *fastDecoder) stateModule(ptr string) error {
 		default:
 			return f.skip()
 		}
+	})
+}
+
+// priorResources counts a prior_state module's resources by mode. The reading
+// goroutine looks at each one in place, two members in, as it validates it, rather
+// than copying it to the worker: the worker would have almost nothing to do with it,
+// and copying a third of the plan would be most of the cost. By now the other core
+// reviews the changes (Retain.ChangesDone).
+func (f *fastDecoder) priorResources(ptr string) error {
+	return f.elements(ptr, func(i int, raw []byte) error {
+		isData, err := f.k.priorResource(raw, ptr, i)
+		if err != nil {
+			return err // reported after any error in the changes handed before (decodeFast)
+		}
+		if isData {
+			f.p.Prior.Data++
+		} else {
+			f.p.Prior.Managed++
+		}
+		return nil
 	})
 }
 

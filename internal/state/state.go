@@ -5,7 +5,6 @@
 package state
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -104,7 +103,7 @@ func Load(path string) (*State, error) {
 		return nil, &InputError{Input: path, Problem: "is a directory, not a state file", Fix: fixPull}
 	}
 	st := &State{Source: path}
-	h, err := Read(bufio.NewReaderSize(f, 1<<20), path, func(r *Resource) error {
+	h, err := Read(f, path, func(r *Resource) error {
 		if r.Mode == "managed" {
 			st.Resources = append(st.Resources, *r)
 		}
