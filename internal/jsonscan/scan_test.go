@@ -2,9 +2,12 @@ package jsonscan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -406,6 +409,51 @@ func TestStringEnd(t *testing.T) {
 					if got, want := stringEnd(b, 0), stringEndByCount(b, 0); got != want {
 						t.Errorf("stringEnd(%s) = %d, want %d", b, got, want)
 					}
+				}
+			}
+		}
+	}
+}
+
+// TestMasksMarkTheFirstStop: the lowest mark of special is the first byte that ends or
+// interrupts a string's plain run (a quote, a backslash, a control byte, a byte of 0x80
+// or more), and EscapeMask's the first a string must escape, whatever the bytes around
+// it; zero when there is none.
+func TestMasksMarkTheFirstStop(t *testing.T) {
+	isSpecial := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80 }
+	isEscaped := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 }
+	first := func(w [8]byte, is func(byte) bool) int {
+		for i, c := range w {
+			if is(c) {
+				return i
+			}
+		}
+		return 8
+	}
+	lowest := func(m uint64) int { return bits.TrailingZeros64(m) >> 3 }
+	rng := rand.New(rand.NewPCG(1, 2))
+	for k := range 8 {
+		for v := range 256 {
+			for range 40 {
+				var w [8]byte
+				for i := range w {
+					switch {
+					case i < k: // plain bytes below: any that is not a stop
+						for w[i] = '"'; isSpecial(w[i]); {
+							w[i] = byte(rng.IntN(256))
+						}
+					case i == k:
+						w[i] = byte(v)
+					default:
+						w[i] = byte(rng.IntN(256))
+					}
+				}
+				x := binary.LittleEndian.Uint64(w[:])
+				if got, want := lowest(special(x)), first(w, isSpecial); got != want {
+					t.Fatalf("special(% x): lowest mark at %d, want %d", w, got, want)
+				}
+				if got, want := lowest(EscapeMask(x)), first(w, isEscaped); got != want {
+					t.Fatalf("EscapeMask(% x): lowest mark at %d, want %d", w, got, want)
 				}
 			}
 		}
