@@ -1114,8 +1114,8 @@ func (f *fastDecoder) stateModule(ptr string) error {
 // priorResources counts a prior_state module's resources by mode. The reading
 // goroutine looks at each one in place, two members in, as it validates it, rather
 // than copying it to the worker: the worker would have almost nothing to do with it,
-// and copying a third of the plan would be most of the cost. By now the other core
-// reviews the changes (Retain.ChangesDone).
+// and copying over a quarter of the plan would be most of the cost. In a review with a
+// blast radius, the other core is meanwhile busy with it (Retain.ChangesDone).
 func (f *fastDecoder) priorResources(ptr string) error {
 	return f.elements(ptr, func(i int, raw []byte) error {
 		isData, err := f.k.priorResource(raw, ptr, i)
