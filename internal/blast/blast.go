@@ -420,7 +420,8 @@ func firstLevel(n int) []int {
 // plan is still loading (Begin), and completed on the loaded plan (Finish). Terraform
 // writes prior_state and configuration after resource_changes: over a third of the
 // document, validated by the reader on one core while the decoder's other goroutine
-// has less to do (it counts prior-state resources and decodes configuration blocks).
+// has less to do (the reader counts prior-state resources in place; the worker only
+// decodes configuration blocks).
 // What the first level needs of the changes alone — the candidates, the causes'
 // identifiers and their index, and the scan of every candidate for them — is done
 // meanwhile; the configuration side of the search waits for Finish.
